@@ -1,0 +1,3 @@
+export * from './user.ts';
+export * from './authn/types.ts';
+export * from './authz/types.ts';
