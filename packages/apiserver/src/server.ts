@@ -1,0 +1,166 @@
+// startApiserver: storage, authentication, authorization, handlers and controllers wired into one HTTPS
+// server. The library entry point used by bin/kube-apiserver, the lab and the tests.
+import { writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { pino, type Logger } from 'pino';
+import { defaultCatalog, type KubeObject } from '@hubspoke/api';
+import {
+  createTokenIssuer,
+  defaultClusterRoleBindings,
+  defaultClusterRoles,
+  unionAuthenticator,
+  type ObjectSource,
+} from '@hubspoke/auth';
+import { createCA, issueCertificate } from '@hubspoke/pki';
+import { fileAuditSink, type AuditSink } from './audit/audit-log.ts';
+import { buildAuthenticator, buildAuthorizer, tokenAuthenticators } from './auth/chain.ts';
+import { firstServiceIP, resolveApiserverConfig, type ApiserverConfig, type ApiserverOptions } from './config.ts';
+import { startControllers } from './controllers/index.ts';
+import { ensureBootstrapObjects } from './controllers/bootstrap.ts';
+import { authenticateAndAuthorize } from './filters/chain.ts';
+import { installRoutes } from './http/fastify-adapter.ts';
+import { handleResource, type ResourceContext, type SubresourceHandler } from './handlers/resources.ts';
+import { nonResource } from './handlers/non-resource.ts';
+import type { TokenSigner } from './handlers/token-request.ts';
+import { strategies } from './registry/strategies/index.ts';
+import { MemoryStorage } from './storage/memory.ts';
+
+/** A running apiserver. */
+export interface ApiserverHandle {
+  /** `https://host:port`. */
+  url: string;
+  port: number;
+  config: ApiserverConfig;
+  /** The serving certificate (PEM), for clients to trust when it was generated here. */
+  servingCert: string;
+  storage: MemoryStorage;
+  logger: Logger;
+  /** Register a subresource handler (`pods/log`, `nodes/proxy`, …). */
+  registerSubresource(name: string, handler: SubresourceHandler): void;
+  close(): Promise<void>;
+}
+
+/** Start an apiserver; resolves once it listens and the bootstrap objects exist. */
+export async function startApiserver(options: ApiserverOptions, deps: { logger?: Logger } = {}): Promise<ApiserverHandle> {
+  const cfg = resolveApiserverConfig(options);
+  const logger = deps.logger ?? pino({ level: cfg.logLevel, redact: ['req.headers.authorization', 'headers.authorization'] });
+  const log = logger.child({ component: 'kube-apiserver' });
+  const storage = new MemoryStorage({ historyCapacity: cfg.watchCacheSize });
+  storage.addIndex('pods', 'spec.nodeName', (o) => (o.spec as { nodeName?: string } | undefined)?.nodeName || undefined);
+  const catalog = defaultCatalog();
+  const source: ObjectSource = {
+    get: (resource, namespace, name) => storage.peek(resource, namespace, name),
+    list: (resource, namespace) => storage.peekList(resource, namespace),
+  };
+
+  const serving = await servingPair(cfg);
+  const authenticator = buildAuthenticator(cfg, source);
+  const authorizer = buildAuthorizer(cfg, source);
+  const audit: AuditSink | undefined = cfg.auditLogPath ? fileAuditSink(cfg.auditLogPath) : undefined;
+  const signer = cfg.serviceAccountSigningKey ? tokenSigner(cfg) : undefined;
+  const subresources = new Map<string, SubresourceHandler>();
+  const ctx: ResourceContext = {
+    storage,
+    catalog,
+    strategies: strategies({ serviceClusterIPRange: cfg.serviceClusterIPRange }),
+    now: () => new Date(),
+    reviews: {
+      tokenAuthenticator: unionAuthenticator('token-review', tokenAuthenticators(cfg, source)),
+      authorizer,
+      source,
+      rbacEnabled: cfg.authorizationModes.includes('RBAC'),
+      apiAudiences: cfg.apiAudiences,
+    },
+    signer,
+    apiAudiences: cfg.apiAudiences,
+    subresources,
+  };
+
+  let ready = false;
+  const app = Fastify({
+    https: { key: serving.key, cert: serving.cert, ...(cfg.clientCA ? { ca: cfg.clientCA } : {}), requestCert: true, rejectUnauthorized: false },
+    routerOptions: { maxParamLength: 8192 },
+    forceCloseConnections: true,
+    return503OnClosing: true,
+    keepAliveTimeout: 75_000,
+  });
+  let serverAddress = '';
+  installRoutes(
+    app,
+    async (req) => {
+      await authenticateAndAuthorize(req, { authenticator, authorizer, audit });
+      if (!req.info.isResourceRequest) return nonResource({ catalog, serverAddress, ready: () => ready }, req);
+      return handleResource(ctx, req);
+    },
+    log,
+    audit,
+  );
+
+  await app.listen({ host: cfg.bindAddress, port: cfg.securePort });
+  const port = (app.server.address() as AddressInfo).port;
+  serverAddress = `${cfg.advertiseAddress}:${port}`;
+  const bootstrap = {
+    serviceClusterIP: firstServiceIP(cfg.serviceClusterIPRange),
+    secureServingPort: port,
+    advertiseAddress: cfg.advertiseAddress,
+    clusterRoles: defaultClusterRoles(),
+    clusterRoleBindings: defaultClusterRoleBindings(),
+  };
+  await ensureBootstrapObjects(storage, bootstrap);
+  const controllers = cfg.controllers
+    ? startControllers({
+        storage,
+        logger: logger.child({ component: 'kube-controller-manager' }),
+        bootstrap,
+        caPem: cfg.rootCA ?? cfg.clientCA ?? serving.cert,
+        nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriodMs,
+        namespacedKeys: catalog.all().filter((d) => d.namespaced && !d.virtual).map((d) => catalog.storageKey(d)),
+      })
+    : undefined;
+  ready = true;
+  const host = cfg.bindAddress === '0.0.0.0' || cfg.bindAddress === '::' ? '127.0.0.1' : cfg.bindAddress;
+  log.info({ address: `${host}:${port}`, authorizationModes: cfg.authorizationModes }, 'serving securely');
+  return {
+    url: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    config: cfg,
+    servingCert: serving.cert,
+    storage,
+    logger,
+    registerSubresource: (name, handler) => subresources.set(name, handler),
+    async close() {
+      controllers?.stop();
+      await app.close();
+      await audit?.close();
+    },
+  };
+}
+
+function tokenSigner(cfg: ApiserverConfig): TokenSigner {
+  const issuer = createTokenIssuer({ privateKeyPem: cfg.serviceAccountSigningKey!, issuer: cfg.serviceAccountIssuers[0] });
+  return { issue: async (claims) => (await issuer.issue(claims)).token };
+}
+
+/** The configured serving pair, or a self-signed one (written to --cert-dir when given), as kube-apiserver does. */
+async function servingPair(cfg: ApiserverConfig): Promise<{ cert: string; key: string }> {
+  if (cfg.tlsCert && cfg.tlsKey) return { cert: cfg.tlsCert, key: cfg.tlsKey };
+  const ca = await createCA({ commonName: `localhost-ca@${Math.floor(Date.now() / 1000)}` });
+  const leaf = await issueCertificate({
+    ca,
+    commonName: `localhost@${Math.floor(Date.now() / 1000)}`,
+    dnsNames: ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+    ipAddresses: ['127.0.0.1', cfg.advertiseAddress, firstServiceIP(cfg.serviceClusterIPRange)],
+    usage: 'server',
+  });
+  const pair = { cert: `${leaf.cert.trim()}\n${ca.cert.trim()}\n`, key: leaf.key };
+  if (cfg.certDir) {
+    await mkdir(cfg.certDir, { recursive: true });
+    await writeFile(join(cfg.certDir, 'apiserver.crt'), pair.cert);
+    await writeFile(join(cfg.certDir, 'apiserver.key'), pair.key, { mode: 0o600 });
+  }
+  return pair;
+}
+
+export type { KubeObject };
