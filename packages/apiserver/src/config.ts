@@ -1,0 +1,145 @@
+// The apiserver's configuration: kube-apiserver's options as a typed object, with Kubernetes' defaults,
+// validated at construction. Flags are parsed only in bin/kube-apiserver.ts.
+import { isIP } from 'node:net';
+
+/** Authorization modes of `--authorization-mode`. */
+export type AuthorizationMode = 'AlwaysAllow' | 'AlwaysDeny' | 'Node' | 'RBAC';
+const MODES: AuthorizationMode[] = ['AlwaysAllow', 'AlwaysDeny', 'Node', 'RBAC'];
+
+/** Options accepted by startApiserver. PEM strings stand in for the `*-file` flags when used in-process. */
+export interface ApiserverOptions {
+  /** `--bind-address` (default 0.0.0.0). */
+  bindAddress?: string;
+  /** `--secure-port` (default 6443; 0 = pick a free port). */
+  securePort?: number;
+  /** `--advertise-address`: the address in the `kubernetes` Endpoints (default: bindAddress, or 127.0.0.1). */
+  advertiseAddress?: string;
+  /** Serving certificate and key (`--tls-cert-file`, `--tls-private-key-file`). */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** `--cert-dir`: where a self-signed serving pair is written when none is given. */
+  certDir?: string;
+  /** `--client-ca-file` contents. Absent = no x509 client authentication. */
+  clientCA?: string;
+  /** `--token-auth-file` contents (CSV). */
+  tokenAuthFile?: string;
+  /** `--anonymous-auth` (default true). */
+  anonymousAuth?: boolean;
+  /** `--authorization-mode` (default `AlwaysAllow`, as kube-apiserver's own default). */
+  authorizationModes?: AuthorizationMode[];
+  /** `--enable-bootstrap-token-auth` (default false). */
+  enableBootstrapTokenAuth?: boolean;
+  /** `--service-account-key-file` contents: public keys that verify SA tokens. */
+  serviceAccountKeys?: string[];
+  /** `--service-account-signing-key-file` contents: the private key that signs SA tokens. */
+  serviceAccountSigningKey?: string;
+  /** `--service-account-issuer` (first one issues; all are accepted). */
+  serviceAccountIssuers?: string[];
+  /** `--api-audiences` (default: the issuer). */
+  apiAudiences?: string[];
+  /** `--service-cluster-ip-range` (default 10.96.0.0/12; the lab uses a 127.x range). */
+  serviceClusterIPRange?: string;
+  /** `--audit-log-path` (`-` = stdout). */
+  auditLogPath?: string;
+  /** `--kubelet-preferred-address-types`. */
+  kubeletPreferredAddressTypes?: string[];
+  /** `--kubelet-client-certificate` / `--kubelet-client-key` contents. */
+  kubeletClientCert?: string;
+  kubeletClientKey?: string;
+  /** `--kubelet-certificate-authority` contents; absent = the kubelet's certificate is not verified. */
+  kubeletCertificateAuthority?: string;
+  /** CA handed to pods in `kube-root-ca.crt` (default: clientCA). */
+  rootCA?: string;
+  /** Node lifecycle grace before a node whose lease expired is marked Unknown (ms, default 40 000). */
+  nodeMonitorGracePeriodMs?: number;
+  /** Watch history kept for `resourceVersion` replays (events). */
+  watchCacheSize?: number;
+  /** Run the built-in controllers (scheduler, service accounts, namespaces, node lifecycle, endpoints). */
+  controllers?: boolean;
+  /** pino level; `silent` by default in-process. */
+  logLevel?: string;
+}
+
+/** Options with every default filled in. */
+export type ApiserverConfig = Required<
+  Omit<ApiserverOptions, 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'>
+> &
+  Pick<ApiserverOptions, 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'>;
+
+/** A configuration error, worded like kube-apiserver's startup validation. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Fill defaults and validate; throws ConfigError listing every problem. */
+export function resolveApiserverConfig(opts: ApiserverOptions): ApiserverConfig {
+  const problems: string[] = [];
+  const bindAddress = opts.bindAddress ?? '0.0.0.0';
+  const cfg: ApiserverConfig = {
+    ...opts,
+    bindAddress,
+    securePort: opts.securePort ?? 6443,
+    advertiseAddress: opts.advertiseAddress ?? (bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress),
+    anonymousAuth: opts.anonymousAuth ?? true,
+    authorizationModes: opts.authorizationModes ?? ['AlwaysAllow'],
+    enableBootstrapTokenAuth: opts.enableBootstrapTokenAuth ?? false,
+    serviceAccountKeys: opts.serviceAccountKeys ?? [],
+    serviceAccountIssuers: opts.serviceAccountIssuers ?? ['https://kubernetes.default.svc.cluster.local'],
+    apiAudiences: opts.apiAudiences ?? [],
+    serviceClusterIPRange: opts.serviceClusterIPRange ?? '10.96.0.0/12',
+    kubeletPreferredAddressTypes: opts.kubeletPreferredAddressTypes ?? ['Hostname', 'InternalDNS', 'InternalIP', 'ExternalDNS', 'ExternalIP'],
+    nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs ?? 40_000,
+    watchCacheSize: opts.watchCacheSize ?? 10_000,
+    controllers: opts.controllers ?? true,
+    logLevel: opts.logLevel ?? 'silent',
+  };
+  if (cfg.apiAudiences.length === 0) cfg.apiAudiences = [cfg.serviceAccountIssuers[0]];
+  if (!Number.isInteger(cfg.securePort) || cfg.securePort < 0 || cfg.securePort > 65535) {
+    problems.push(`--secure-port ${cfg.securePort} must be between 0 and 65535, inclusive`);
+  }
+  if (!isIP(cfg.bindAddress)) problems.push(`--bind-address: invalid IP address "${cfg.bindAddress}"`);
+  if (!isIP(cfg.advertiseAddress)) problems.push(`--advertise-address: invalid IP address "${cfg.advertiseAddress}"`);
+  for (const m of cfg.authorizationModes) {
+    if (!MODES.includes(m)) problems.push(`--authorization-mode: authorization mode "${m}" is not supported (supported: ${MODES.join(', ')})`);
+  }
+  if (new Set(cfg.authorizationModes).size !== cfg.authorizationModes.length) {
+    problems.push(`--authorization-mode: ${cfg.authorizationModes.join(',')} has mode specified more than once`);
+  }
+  if (Boolean(cfg.tlsCert) !== Boolean(cfg.tlsKey)) problems.push('--tls-cert-file and --tls-private-key-file must be given together');
+  if (Boolean(cfg.kubeletClientCert) !== Boolean(cfg.kubeletClientKey)) {
+    problems.push('--kubelet-client-certificate and --kubelet-client-key must be given together');
+  }
+  if (!parseCidr(cfg.serviceClusterIPRange)) problems.push(`--service-cluster-ip-range: invalid CIDR "${cfg.serviceClusterIPRange}"`);
+  if (problems.length) throw new ConfigError(problems.join('\n'));
+  return cfg;
+}
+
+/** An IPv4 CIDR as a base address and prefix length. */
+export interface Cidr {
+  base: number;
+  bits: number;
+}
+
+/** Parse an IPv4 CIDR (`10.96.0.0/12`); undefined when malformed. */
+export function parseCidr(text: string): Cidr | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(text);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const bits = Number(m[5]);
+  if (octets.some((o) => o > 255) || bits > 30 || bits < 8) return undefined;
+  const addr = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+  return { base: (addr & mask) >>> 0, bits };
+}
+
+/** Dotted form of a 32-bit address. */
+export function formatIPv4(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** The first usable address of a range: the `kubernetes` Service's ClusterIP. */
+export function firstServiceIP(range: string): string {
+  const cidr = parseCidr(range);
+  if (!cidr) throw new ConfigError(`invalid CIDR "${range}"`);
+  return formatIPv4(cidr.base + 1);
+}

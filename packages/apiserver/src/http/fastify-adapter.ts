@@ -1,0 +1,117 @@
+// Binds the framework-free chain and handlers to fastify: one catch-all route, raw bodies, Status errors,
+// lazily-started streams for watches.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TLSSocket } from 'node:tls';
+import { ApiError, asApiError, tooLarge } from '@hubspoke/api';
+import type { Logger } from 'pino';
+import type { ApiRequest, ApiResponse } from '../request/context.ts';
+import type { StreamResponse } from '../handlers/resources.ts';
+import type { WatchSink } from '../registry/watch.ts';
+import { withRequestInfo } from '../filters/chain.ts';
+import type { AuditSink } from '../audit/audit-log.ts';
+
+/** The server's request entry point after request info is known. */
+export type Dispatch = (req: ApiRequest) => Promise<ApiResponse | StreamResponse>;
+
+/** Largest request body accepted (the apiserver's limit is 3 MiB). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** The TLS peer chain, leaf first, as DER buffers. */
+export function peerChain(socket: TLSSocket): Buffer[] | undefined {
+  if (typeof socket.getPeerCertificate !== 'function') return undefined;
+  const leaf = socket.getPeerCertificate(true);
+  if (!leaf || !leaf.raw) return undefined;
+  const chain: Buffer[] = [];
+  let cur: typeof leaf | undefined = leaf;
+  const seen = new Set<string>();
+  while (cur && cur.raw && !seen.has(cur.fingerprint256)) {
+    seen.add(cur.fingerprint256);
+    chain.push(cur.raw);
+    cur = cur.issuerCertificate as typeof leaf | undefined;
+  }
+  return chain;
+}
+
+/** Install the catch-all route on `app`. */
+export function installRoutes(app: FastifyInstance, dispatch: Dispatch, log: Logger, audit?: AuditSink): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _request, reply) => {
+    const apiErr = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? tooLarge() : err instanceof ApiError ? err : new ApiError(err.statusCode && err.statusCode < 500 ? err.statusCode : 500, err.statusCode === 400 ? 'BadRequest' : 'InternalError', err.statusCode && err.statusCode < 500 ? err.message : 'Internal error occurred');
+    void reply.code(apiErr.code).type('application/json').send(JSON.stringify(apiErr.toStatus()));
+  });
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const req = withRequestInfo({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      remoteAddress: request.socket.remoteAddress ?? '',
+      peerCertificates: peerChain(request.socket as TLSSocket),
+      body: Buffer.isBuffer(request.body) ? request.body : undefined,
+    });
+    let result: ApiResponse | StreamResponse;
+    try {
+      result = await dispatch(req);
+    } catch (err) {
+      const apiErr = asApiError(err);
+      if (!(err instanceof ApiError)) log.error({ err, path: req.info.path, verb: req.info.verb }, 'request failed');
+      audit?.record(req, 'ResponseComplete', apiErr.code);
+      await reply.code(apiErr.code).type('application/json').send(JSON.stringify(apiErr.toStatus()));
+      return;
+    }
+    if ('stream' in result) {
+      streamResponse(request, reply, result, req, audit);
+      return;
+    }
+    audit?.record(req, 'ResponseComplete', result.status);
+    for (const [k, v] of Object.entries(result.headers ?? {})) reply.header(k, v);
+    const body = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+    if (!reply.hasHeader('content-type')) reply.type('application/json');
+    await reply.code(result.status).send(request.method === 'HEAD' ? '' : body);
+  };
+  app.all('/', handler);
+  app.all('/*', handler);
+}
+
+function streamResponse(request: FastifyRequest, reply: FastifyReply, result: StreamResponse, req: ApiRequest, audit?: AuditSink): void {
+  reply.hijack();
+  const res = reply.raw;
+  let headersSent = false;
+  const sendHeaders = (): void => {
+    if (headersSent) return;
+    headersSent = true;
+    res.writeHead(200, { 'content-type': result.contentType, 'transfer-encoding': 'chunked', 'cache-control': 'no-cache, private' });
+    res.flushHeaders();
+    audit?.record(req, 'ResponseStarted', 200);
+  };
+  const sink: WatchSink = {
+    write(line) {
+      sendHeaders();
+      return res.write(line);
+    },
+    pending: () => res.writableLength,
+    end() {
+      sendHeaders();
+      res.end();
+    },
+    onClose(cb) {
+      request.raw.once('close', cb);
+      res.once('close', cb);
+    },
+  };
+  try {
+    result.stream(sink);
+    sendHeaders();
+  } catch (err) {
+    const apiErr = asApiError(err);
+    audit?.record(req, 'ResponseComplete', apiErr.code);
+    // An expired resourceVersion reaches watchers as an ERROR event (the watch cache's errWatcher), not as a 410.
+    if (apiErr.code === 410) sendHeaders();
+    if (!headersSent) {
+      res.writeHead(apiErr.code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(apiErr.toStatus()));
+    } else {
+      res.end(`${JSON.stringify({ type: 'ERROR', object: apiErr.toStatus() })}\n`);
+    }
+  }
+}
