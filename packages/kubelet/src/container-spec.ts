@@ -1,0 +1,94 @@
+// From a pod's container spec to what the runtime starts: env values resolved (literal values, `$(VAR)`
+// references and the downward-API fieldRefs a toy node can answer), command, args, ports and stdio flags.
+import type { KubeObject } from '@hubspoke/api';
+import type { Logger } from 'pino';
+import type { ContainerPortSpec, ContainerSpec } from './runtime/index.ts';
+
+/** `v1.Container`, the fields the kubelet reads. */
+export interface PodContainer {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  env?: Array<{ name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } & Record<string, unknown> }>;
+  ports?: ContainerPortSpec[];
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
+}
+
+/** Where the pod runs, for downward-API fields. */
+export interface PodPlacement {
+  podIP: string;
+  hostIP: string;
+  nodeName: string;
+}
+
+/** The containers of a pod spec (empty when malformed). */
+export function podContainers(pod: KubeObject): PodContainer[] {
+  const spec = pod.spec as { containers?: PodContainer[] } | undefined;
+  return Array.isArray(spec?.containers) ? spec.containers : [];
+}
+
+/** The runtime spec of `container`; env entries that cannot be resolved are skipped with a warning. */
+export function resolveContainerSpec(
+  pod: KubeObject,
+  container: PodContainer,
+  placement: PodPlacement,
+  logger: Logger,
+): ContainerSpec {
+  const env: Record<string, string> = {};
+  for (const entry of container.env ?? []) {
+    if (entry.valueFrom) {
+      const value = entry.valueFrom.fieldRef ? fieldRefValue(pod, entry.valueFrom.fieldRef.fieldPath, placement) : undefined;
+      if (value === undefined) {
+        logger.warn({ container: container.name, env: entry.name }, 'Skipping environment variable whose source is not supported');
+        continue;
+      }
+      env[entry.name] = value;
+    } else {
+      env[entry.name] = expandReferences(entry.value ?? '', env);
+    }
+  }
+  return {
+    name: container.name,
+    image: container.image,
+    command: container.command?.map((c) => expandReferences(c, env)),
+    args: container.args?.map((a) => expandReferences(a, env)),
+    workingDir: container.workingDir,
+    env,
+    ports: container.ports ?? [],
+    stdin: container.stdin,
+    stdinOnce: container.stdinOnce,
+    tty: container.tty,
+  };
+}
+
+/** Kubernetes' `$(VAR)` expansion: defined names are replaced, `$$` escapes, unknown references stay as written. */
+export function expandReferences(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (match, name: string | undefined) => {
+    if (match === '$$') return '$';
+    return name !== undefined && name in env ? env[name] : match;
+  });
+}
+
+/** The downward-API value of `fieldPath`, or undefined when the toy node cannot answer it. */
+export function fieldRefValue(pod: KubeObject, fieldPath: string, placement: PodPlacement): string | undefined {
+  const spec = (pod.spec ?? {}) as { serviceAccountName?: string };
+  const fixed: Record<string, string | undefined> = {
+    'metadata.name': pod.metadata.name,
+    'metadata.namespace': pod.metadata.namespace,
+    'metadata.uid': pod.metadata.uid,
+    'spec.nodeName': placement.nodeName,
+    'spec.serviceAccountName': spec.serviceAccountName ?? 'default',
+    'status.podIP': placement.podIP,
+    'status.podIPs': placement.podIP,
+    'status.hostIP': placement.hostIP,
+    'status.hostIPs': placement.hostIP,
+  };
+  if (fieldPath in fixed) return fixed[fieldPath];
+  const keyed = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(fieldPath);
+  if (keyed) return (pod.metadata[keyed[1] as 'labels' | 'annotations'] ?? {})[keyed[2]] ?? '';
+  return undefined;
+}
