@@ -23,6 +23,7 @@ import { authenticateAndAuthorize } from './filters/chain.ts';
 import { installRoutes } from './http/fastify-adapter.ts';
 import { handleResource, type ResourceContext, type SubresourceHandler } from './handlers/resources.ts';
 import { nonResource } from './handlers/non-resource.ts';
+import { OpenApiV3 } from './handlers/openapi.ts';
 import type { TokenSigner } from './handlers/token-request.ts';
 import { strategies } from './registry/strategies/index.ts';
 import { MemoryStorage } from './storage/memory.ts';
@@ -50,6 +51,7 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
   const storage = new MemoryStorage({ historyCapacity: cfg.watchCacheSize });
   storage.addIndex('pods', 'spec.nodeName', (o) => (o.spec as { nodeName?: string } | undefined)?.nodeName || undefined);
   const catalog = defaultCatalog();
+  const openapi = new OpenApiV3(catalog);
   const source: ObjectSource = {
     get: (resource, namespace, name) => storage.peek(resource, namespace, name),
     list: (resource, namespace) => storage.peekList(resource, namespace),
@@ -91,7 +93,7 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
     app,
     async (req) => {
       await authenticateAndAuthorize(req, { authenticator, authorizer, audit });
-      if (!req.info.isResourceRequest) return nonResource({ catalog, serverAddress, ready: () => ready }, req);
+      if (!req.info.isResourceRequest) return nonResource({ catalog, openapi, serverAddress, ready: () => ready }, req);
       return handleResource(ctx, req);
     },
     log,

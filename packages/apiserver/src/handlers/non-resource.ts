@@ -9,6 +9,7 @@ import {
   apiGroup,
 } from '@hubspoke/api';
 import { negotiateAggregatedDiscovery } from '../http/negotiate.ts';
+import type { OpenApiV3 } from './openapi.ts';
 import type { ApiRequest, ApiResponse } from '../request/context.ts';
 
 /** The version this apiserver reports; kubectl's dispatcher picks kubectl.1.<minor> from it. */
@@ -27,6 +28,7 @@ export const SERVER_VERSION = {
 /** What the non-resource handlers need. */
 export interface NonResourceContext {
   catalog: ResourceCatalog;
+  openapi: OpenApiV3;
   serverAddress: string;
   ready(): boolean;
 }
@@ -42,6 +44,12 @@ export function nonResource(ctx: NonResourceContext, req: ApiRequest): ApiRespon
     const verbose = req.info.query.has('verbose');
     const text = verbose ? `[+]ping ok\n[${ok ? '+' : '-'}]poststarthook/hubspoke-bootstrap ${ok ? 'ok' : 'failed: not finished'}\n${ok ? `${path.slice(1)} check passed` : `${path.slice(1)} check failed`}\n` : ok ? 'ok' : 'not ready';
     return { status: ok ? 200 : 500, body: text, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' } };
+  }
+  if (path === '/openapi/v3') return json(ctx.openapi.index());
+  if (path.startsWith('/openapi/v3/')) {
+    const doc = ctx.openapi.document(path.slice('/openapi/v3/'.length));
+    if (doc === undefined) throw notFoundPath();
+    return { status: 200, body: doc, headers: { 'content-type': 'application/json', 'cache-control': 'public, immutable' } };
   }
   const aggregated = negotiateAggregatedDiscovery(req.headers.accept);
   if (path === '/api') {
