@@ -1,1 +1,5 @@
-export {};
+export * from './cluster.ts';
+export * from './wait.ts';
+export * from './demo.ts';
+export { up, type UpOptions } from './up.ts';
+export { writeCerts, type CertsOptions } from './certs.ts';
