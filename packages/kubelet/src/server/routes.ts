@@ -3,6 +3,7 @@
 // serves it, so authentication and authorization can be layered on by walking this table.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeletHost } from './host.ts';
+import type { UpgradeRequest } from '../streaming/types.ts';
 
 /** The `nodes/<subresource>` a request is authorized against. */
 export type AuthorizationSubresource = 'proxy' | 'stats' | 'metrics' | 'log';
@@ -24,6 +25,16 @@ export interface KubeletRoute {
   /** Also served, without authentication, on the read-only port. */
   readOnly: boolean;
   handler(ctx: RouteContext): void | Promise<void>;
+  /**
+   * For routes that accept connection upgrades (exec, attach, portForward): called from the server's
+   * `upgrade` event after the same authentication and authorization as `handler`.
+   */
+  upgrade?(ctx: UpgradeContext): void | Promise<void>;
+}
+
+/** An upgrade request in flight, with its route parameters. */
+export interface UpgradeContext extends UpgradeRequest {
+  host: KubeletHost;
 }
 
 /** Kubernetes' rule (pkg/kubelet/server/auth.go): the subresource follows from the path prefix. */
