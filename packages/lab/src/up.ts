@@ -51,18 +51,19 @@ hubspoke lab is up in ${ms} ms (profile kubernetes-defaults)
   apiserver ${cluster.server}  authorization Node,RBAC; anonymous auth on; audit log ${resolve(dir, 'audit.log')}
 ${nodes}
   admin kubeconfig  ${kc}
-  token users       alice (no permissions): --token=${LAB_TOKENS[0].token}
-                    bob (view in default):  --token=${LAB_TOKENS[1].token}
+  users             alice (no RBAC permissions): ${cluster.tokenKubeconfigs['alice']}
+                    bob (may view default):      ${cluster.tokenKubeconfigs['bob']}
 
 Try:
   export KUBECONFIG=${kc}
   kubectl get nodes -o wide
   kubectl get pods -A -o wide
   kubectl get pods -w
-  kubectl run hello --image=nginx --port=8080
+  kubectl run hello --image=nginx
   kubectl auth whoami
-  kubectl auth can-i list pods --token=${LAB_TOKENS[0].token}
-  kubectl get pods --token=${LAB_TOKENS[0].token}        # Forbidden, worded as Kubernetes words it
+  kubectl create token default
+  kubectl --kubeconfig ${cluster.tokenKubeconfigs['alice']} get pods     # Forbidden, as Kubernetes words it
+  kubectl --kubeconfig ${cluster.tokenKubeconfigs['bob']} auth can-i --list
 
 Ctrl-C stops the lab.
 `);
