@@ -16,8 +16,18 @@ export type Dispatch = (req: ApiRequest) => Promise<ApiResponse | StreamResponse
 /** Largest request body accepted (the apiserver's limit is 3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-/** The TLS peer chain, leaf first, as DER buffers. */
+// A connection's peer chain never changes; reading it builds many objects, so it is read once per socket.
+const chains = new WeakMap<TLSSocket, Buffer[] | undefined>();
+
+/** The TLS peer chain, leaf first, as DER buffers (read once per connection). */
 export function peerChain(socket: TLSSocket): Buffer[] | undefined {
+  if (chains.has(socket)) return chains.get(socket);
+  const chain = readPeerChain(socket);
+  chains.set(socket, chain);
+  return chain;
+}
+
+function readPeerChain(socket: TLSSocket): Buffer[] | undefined {
   if (typeof socket.getPeerCertificate !== 'function') return undefined;
   const leaf = socket.getPeerCertificate(true);
   if (!leaf || !leaf.raw) return undefined;

@@ -2,7 +2,7 @@
 // hands over the peer chain; this authenticator verifies it the way Go's x509.Verify does for Kubernetes:
 // chain to one of the CAs, every certificate within its validity period, intermediates marked as CAs, and the
 // `clientAuth` extended key usage wherever a certificate restricts its usages. CN is the user, O the groups.
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import type { Authenticator, AuthnRequest, AuthnResult } from './types.ts';
 import { attributeValues, parseDistinguishedName } from './x509-name.ts';
 
@@ -17,6 +17,9 @@ const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
 const MAX_CHAIN_LENGTH = 10;
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+/** Verified chains are remembered this long (and never past the leaf's notAfter). */
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX_ENTRIES = 4096;
 
 /** Authenticates by TLS client certificate; no certificate → no-opinion, a bad one → rejected. */
 export function x509Authenticator(config: X509AuthenticatorConfig): { authenticate(req: AuthnRequest): AuthnResult } & Authenticator {
@@ -24,28 +27,49 @@ export function x509Authenticator(config: X509AuthenticatorConfig): { authentica
   if (roots.length === 0) throw new Error('x509 authenticator needs at least one client CA certificate');
   const now = config.now ?? (() => new Date());
 
+  // Parsing and verifying a chain costs far more than the rest of a request; a client sends the same chain
+  // on every request, so successful verifications are cached by the chain's hash.
+  const verified = new Map<string, { result: AuthnResult; expiresAt: number }>();
+
   return {
     name: 'x509',
     authenticate(req): AuthnResult {
       const peer = req.peerCertificates ?? [];
       if (peer.length === 0) return { kind: 'no-opinion' };
-      let certs: X509Certificate[];
-      try {
-        certs = peer.map((der) => new X509Certificate(der));
-      } catch {
-        return { kind: 'rejected', reason: 'x509: malformed certificate' };
+      const hash = createHash('sha256');
+      for (const der of peer) hash.update(der);
+      const key = hash.digest('base64');
+      const at = now().getTime();
+      const hit = verified.get(key);
+      if (hit && hit.expiresAt > at) return hit.result;
+      if (hit) verified.delete(key);
+      const result = verify(peer);
+      if (result.kind === 'authenticated') {
+        if (verified.size >= CACHE_MAX_ENTRIES) verified.delete(verified.keys().next().value!);
+        const notAfter = new Date(new X509Certificate(peer[0]).validTo).getTime();
+        verified.set(key, { result, expiresAt: Math.min(at + CACHE_TTL_MS, notAfter) });
       }
-      const [leaf, ...intermediates] = certs;
-      const problem = verificationProblem(leaf, intermediates, roots, now());
-      if (problem) return { kind: 'rejected', reason: `verifying certificate ${identify(leaf)} failed: ${problem}` };
-
-      const subject = parseDistinguishedName(leaf.subject);
-      // Go keeps the last CN of a subject; a certificate without one names no user.
-      const name = attributeValues(subject, 'CN').at(-1);
-      if (!name) return { kind: 'no-opinion' };
-      return { kind: 'authenticated', user: { name, groups: attributeValues(subject, 'O') } };
+      return result;
     },
   };
+
+  function verify(peer: Buffer[]): AuthnResult {
+    let certs: X509Certificate[];
+    try {
+      certs = peer.map((der) => new X509Certificate(der));
+    } catch {
+      return { kind: 'rejected', reason: 'x509: malformed certificate' };
+    }
+    const [leaf, ...intermediates] = certs;
+    const problem = verificationProblem(leaf, intermediates, roots, now());
+    if (problem) return { kind: 'rejected', reason: `verifying certificate ${identify(leaf)} failed: ${problem}` };
+
+    const subject = parseDistinguishedName(leaf.subject);
+    // Go keeps the last CN of a subject; a certificate without one names no user.
+    const name = attributeValues(subject, 'CN').at(-1);
+    if (!name) return { kind: 'no-opinion' };
+    return { kind: 'authenticated', user: { name, groups: attributeValues(subject, 'O') } };
+  }
 }
 
 /** Go's error text for why `leaf` does not verify, or undefined when some chain to a root is acceptable. */
