@@ -93,6 +93,28 @@ spec:
     expect((await k(['get', 'pod', 'editable', '-o', 'jsonpath={.metadata.labels.edited}'])).stdout).toBe('yes');
   });
 
+  it('patches with strategic merge, merge and JSON patches', async () => {
+    await k(['create', 'configmap', 'patched', '--from-literal=a=1']);
+    expect((await k(['patch', 'configmap', 'patched', '-p', '{"data":{"b":"2"}}'])).stdout.trim()).toBe('configmap/patched patched');
+    expect((await k(['patch', 'configmap', 'patched', '--type=merge', '-p', '{"data":{"a":null}}'])).stdout.trim()).toBe('configmap/patched patched');
+    expect((await k(['patch', 'configmap', 'patched', '--type=json', '-p', '[{"op":"add","path":"/data/c","value":"3"}]'])).stdout.trim()).toBe('configmap/patched patched');
+    expect(JSON.parse((await k(['get', 'configmap', 'patched', '-o', 'jsonpath={.data}'])).stdout)).toEqual({ b: '2', c: '3' });
+    const bad = await k(['patch', 'configmap', 'patched', '--type=json', '-p', '[{"op":"test","path":"/data/b","value":"nope"}]']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('the server rejected our request due to an error in our request');
+    await k(['run', 'patchpod', '--image=hubspoke/logger']);
+    const spm = await k(['patch', 'pod', 'patchpod', '-p', '{"spec":{"containers":[{"name":"patchpod","image":"hubspoke/logger:2"}]}}']);
+    expect(spm.stdout.trim()).toBe('pod/patchpod patched');
+    const pod = JSON.parse((await k(['get', 'pod', 'patchpod', '-o', 'json'])).stdout);
+    expect(pod.spec.containers).toHaveLength(1);
+    expect(pod.spec.containers[0]).toMatchObject({ name: 'patchpod', image: 'hubspoke/logger:2', terminationMessagePath: '/dev/termination-log' });
+  });
+
+  it('names objects from generateName', async () => {
+    const r = await k(['create', '-f', '-', '-o', 'name'], 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: gen-\n');
+    expect(r.stdout.trim()).toMatch(/^configmap\/gen-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+
   it('deletes a pod: the kubelet stops it and the object goes away', async () => {
     await k(['run', 'doomed', '--image=hubspoke/logger']);
     await waitFor(async () => (await phaseOf('doomed')) === 'Running', { timeoutMs: 15_000, what: 'doomed Running' });
