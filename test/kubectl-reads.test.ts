@@ -24,7 +24,7 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-describe.each<KubectlVersion>(['1.27', '1.32', '1.33'])('kubectl %s', (version) => {
+describe.each<KubectlVersion>(['1.22', '1.27', '1.32', '1.33'])('kubectl %s', (version) => {
   it('lists nodes with the wide columns a real cluster shows', async () => {
     const r = await kubectl(['get', 'nodes', '-o', 'wide'], { kubeconfig: cluster.adminKubeconfig, version });
     expect(r.stderr).toBe('');

@@ -7,11 +7,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
-/** kubectl minor versions installed beside the dispatcher. */
-export type KubectlVersion = '1.27' | '1.28' | '1.29' | '1.30' | '1.31' | '1.32' | '1.33';
+/** kubectl minor versions: 1.27–1.33 beside the dispatcher, 1.20 and 1.22 from npm. */
+export type KubectlVersion = '1.20' | '1.22' | '1.27' | '1.28' | '1.29' | '1.30' | '1.31' | '1.32' | '1.33';
 
 /** The path of `kubectl.<version>`. */
 export function kubectlBinary(version: KubectlVersion): string {
+  // 1.20 and 1.22 are fetched from npm by scripts/install-test-deps.sh.
+  const legacy = join(import.meta.dirname, '../../.cache/kubectl', `kubectl.${version}`);
+  if (existsSync(legacy)) return legacy;
   const onPath = execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
   const candidate = join(dirname(realpathSync(onPath)), `kubectl.${version}`);
   if (existsSync(candidate)) return candidate;
