@@ -22,8 +22,16 @@ export type FieldType =
   | 'time' // metav1.Time {1 seconds, 2 nanos} ⇄ RFC 3339 text; an empty message is the zero time
   | 'json' // a message whose field 1 holds JSON text (metav1.FieldsV1) ⇄ that JSON value
   | 'message'
+  | 'intOrString' // intstr.IntOrString {1 type, 2 intVal, 3 strVal} ⇄ a JSON number or string
   | 'stringMap' // map<string, string>
+  | 'bytesMap' // map<string, bytes> ⇄ Record<string, base64 text>, as Go's encoding/json writes []byte
   | 'extraMap'; // map<string, ExtraValue{1 repeated string}> ⇄ Record<string, string[]>
+
+type MapType = 'stringMap' | 'bytesMap' | 'extraMap';
+
+function isMap(type: FieldType): type is MapType {
+  return type === 'stringMap' || type === 'bytesMap' || type === 'extraMap';
+}
 
 /** One field of a message. */
 export interface FieldSpec {
@@ -84,18 +92,38 @@ function readTime(r: ProtoReader, end: number): string | undefined {
   return timeText(seconds);
 }
 
-function readMapEntry(r: ProtoReader, end: number, valueIsList: boolean): [string, unknown] {
+// An absent value is the zero value, as in Go's generated map decoding.
+function readMapEntry(r: ProtoReader, end: number, type: MapType): [string, unknown] {
   const stop = subEnd(r, end);
   let key = '';
-  let value: unknown = valueIsList ? [] : '';
+  let value: unknown = type === 'extraMap' ? [] : '';
   while (r.pos < stop) {
     const tag = r.uint32();
     if (tag === 10) key = r.string();
-    else if (tag === 18 && !valueIsList) value = r.string();
-    else if (tag === 18) value = (readMessage(r, subEnd(r, stop), EXTRA_VALUE).items as string[] | undefined) ?? [];
-    else r.skipType(tag & 7);
+    else if (tag !== 18) r.skipType(tag & 7);
+    else if (type === 'stringMap') value = r.string();
+    else if (type === 'bytesMap') value = Buffer.from(r.bytes()).toString('base64');
+    else value = (readMessage(r, subEnd(r, stop), EXTRA_VALUE).items as string[] | undefined) ?? [];
   }
   return [key, value];
+}
+
+const INT_OR_STRING: MessageSpec = {
+  name: 'IntOrString',
+  fields: [
+    { no: 1, json: 'type', type: 'int64' },
+    { no: 2, json: 'intVal', type: 'int32' },
+    { no: 3, json: 'strVal', type: 'string' },
+  ],
+};
+
+// Go's MarshalJSON refuses any type but 0 (Int) and 1 (String); here that is a malformed body.
+function readIntOrString(r: ProtoReader, end: number): number | string {
+  const value = readMessage(r, subEnd(r, end), INT_OR_STRING);
+  const type = (value.type as number | undefined) ?? 0;
+  if (type === 0) return (value.intVal as number | undefined) ?? 0;
+  if (type === 1) return (value.strVal as string | undefined) ?? '';
+  throw new WireError(`impossible IntOrString.Type ${type}`);
 }
 
 const EXTRA_VALUE: MessageSpec = { name: 'ExtraValue', fields: [{ no: 1, json: 'items', type: 'string', repeated: true }] };
@@ -125,9 +153,12 @@ function readValue(r: ProtoReader, field: FieldSpec, end: number): unknown {
     }
     case 'message':
       return readMessage(r, subEnd(r, end), field.message!);
+    case 'intOrString':
+      return readIntOrString(r, end);
     case 'stringMap':
+    case 'bytesMap':
     case 'extraMap':
-      return readMapEntry(r, end, field.type === 'extraMap');
+      return readMapEntry(r, end, field.type);
   }
 }
 
@@ -138,8 +169,9 @@ function isZero(value: unknown): boolean {
   return value === '' || value === false || value === 0 || value === undefined;
 }
 
+// Go's JSON for a field without `omitempty` that the message did not carry: nil slices and maps are null.
 function zeroOf(field: FieldSpec): unknown {
-  if (field.repeated) return [];
+  if (field.repeated || isMap(field.type)) return null;
   switch (field.type) {
     case 'string':
       return '';
@@ -147,10 +179,8 @@ function zeroOf(field: FieldSpec): unknown {
       return false;
     case 'int64':
     case 'int32':
+    case 'intOrString':
       return 0;
-    case 'stringMap':
-    case 'extraMap':
-      return {};
     case 'message':
       return finish(new Map(), field.message!);
     default:
@@ -168,7 +198,8 @@ function finish(values: Map<FieldSpec, unknown>, spec: MessageSpec): JsonMessage
       value = zeroOf(field);
       if (value === undefined) continue;
     }
-    if (field.type !== 'message' && !field.keep && isZero(value)) continue;
+    // A Go pointer that was set appears even when it points at a zero value; structs are never omitted.
+    if (field.type !== 'message' && !field.keep && !field.optional && isZero(value)) continue;
     out[field.json] = value;
   }
   return out;
@@ -191,7 +222,7 @@ function readMessage(r: ProtoReader, end: number, spec: MessageSpec): JsonMessag
       throw new WireError(`proto: wrong wireType = ${wireType} for field ${field.json} of ${spec.name}`);
     }
     const value = readValue(r, field, end);
-    if (field.type === 'stringMap' || field.type === 'extraMap') {
+    if (isMap(field.type)) {
       const map = (values.get(field) as Record<string, unknown> | undefined) ?? {};
       const [key, v] = value as [string, unknown];
       Object.defineProperty(map, key, { value: v, enumerable: true, writable: true, configurable: true });
@@ -266,20 +297,33 @@ function writeOne(w: ProtoWriter, field: FieldSpec, value: unknown): void {
       writeFields(w, (value as JsonMessage | undefined) ?? {}, field.message!);
       w.ldelim();
       break;
-    case 'stringMap':
-    case 'extraMap':
-      for (const key of Object.keys((value as object) ?? {}).sort()) {
-        const v = (value as Record<string, unknown>)[key];
-        w.uint32(t).fork().uint32(10).string(key);
-        if (field.type === 'stringMap') w.uint32(18).string(String(v ?? ''));
-        else {
-          w.uint32(18).fork();
-          for (const item of (v as unknown[] | undefined) ?? []) w.uint32(10).string(String(item));
-          w.ldelim();
-        }
-        w.ldelim();
-      }
+    case 'intOrString':
+      w.uint32(t).fork();
+      if (typeof value === 'string') w.uint32(8).int64(1).uint32(16).int32(0).uint32(26).string(value);
+      else w.uint32(8).int64(0).uint32(16).int32(Number(value ?? 0)).uint32(26).string('');
+      w.ldelim();
       break;
+    case 'stringMap':
+    case 'bytesMap':
+    case 'extraMap':
+      writeMap(w, t, field.type, (value as Record<string, unknown> | undefined) ?? {});
+      break;
+  }
+}
+
+// Entries in key order, as Go's generated code writes them so the bytes are deterministic.
+function writeMap(w: ProtoWriter, t: number, type: MapType, map: Record<string, unknown>): void {
+  for (const key of Object.keys(map).sort()) {
+    const v = map[key];
+    w.uint32(t).fork().uint32(10).string(key);
+    if (type === 'stringMap') w.uint32(18).string(String(v ?? ''));
+    else if (type === 'bytesMap') w.uint32(18).bytes(Buffer.from(String(v ?? ''), 'base64'));
+    else {
+      w.uint32(18).fork();
+      for (const item of (v as unknown[] | undefined) ?? []) w.uint32(10).string(String(item));
+      w.ldelim();
+    }
+    w.ldelim();
   }
 }
 

@@ -61,6 +61,28 @@ export const SELECTOR_REQUIREMENT: MessageSpec = {
   ],
 };
 
+/** `metav1.LabelSelector`. */
+export const LABEL_SELECTOR: MessageSpec = {
+  name: 'LabelSelector',
+  fields: [
+    { no: 1, json: 'matchLabels', type: 'stringMap' },
+    { no: 2, json: 'matchExpressions', type: 'message', message: SELECTOR_REQUIREMENT, repeated: true },
+  ],
+};
+
+/** `metav1.Condition`, the condition type of newer status structs (a Service's `status.conditions`). */
+export const CONDITION: MessageSpec = {
+  name: 'Condition',
+  fields: [
+    { no: 1, json: 'type', type: 'string', keep: true },
+    { no: 2, json: 'status', type: 'string', keep: true },
+    { no: 3, json: 'observedGeneration', type: 'int64' },
+    { no: 4, json: 'lastTransitionTime', type: 'time', keep: true },
+    { no: 5, json: 'reason', type: 'string', keep: true },
+    { no: 6, json: 'message', type: 'string', keep: true },
+  ],
+};
+
 /** The `metadata` field every top-level kind has as field 1. */
 export const METADATA_FIELD = { no: 1, json: 'metadata', type: 'message', message: OBJECT_META, keep: true } as const;
 

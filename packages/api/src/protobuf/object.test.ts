@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors.ts';
 import { decodeEnvelope, encodeEnvelope } from './envelope.ts';
+import { bool, envelope, int, key, MAGIC, meta, msg, str } from './hand-wire.ts';
 import { decodeProtobufObject, decodeRawObject, encodeProtobufObject, encodeRawObject, protobufSupported } from './object.ts';
 
-// An independent, by-hand protobuf writer: field numbers and wire types straight from generated.proto.
-const varint = (n: number): number[] => {
-  const out: number[] = [];
-  let v = n;
-  while (v > 127) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-};
-const key = (no: number, wireType: number): number[] => varint(no * 8 + wireType);
-const str = (no: number, s: string): number[] => [...key(no, 2), ...varint(Buffer.byteLength(s)), ...Buffer.from(s)];
-const msg = (no: number, body: number[]): number[] => [...key(no, 2), ...varint(body.length), ...body];
-const bool = (no: number, b: boolean): number[] => [...key(no, 0), b ? 1 : 0];
-const int = (no: number, n: number): number[] => [...key(no, 0), ...varint(n)];
-const MAGIC = [0x6b, 0x38, 0x73, 0x00];
-
 // ObjectMeta{} as Go writes it: every string, generation, and an empty creationTimestamp.
-const EMPTY_META = [...str(1, ''), ...str(2, ''), ...str(3, ''), ...str(4, ''), ...str(5, ''), ...str(6, ''), ...int(7, 0), ...msg(8, [])];
-
-const envelope = (apiVersion: string, kind: string, raw: number[]): Uint8Array =>
-  Uint8Array.from([...MAGIC, ...msg(1, [...str(1, apiVersion), ...str(2, kind)]), ...msg(2, raw), ...str(3, ''), ...str(4, '')]);
+const EMPTY_META = meta();
 
 // `kubectl auth can-i get pods -n default`
 const canIBytes = envelope('authorization.k8s.io/v1', 'SelfSubjectAccessReview', [

@@ -1,5 +1,6 @@
-// Whole API objects in protobuf: the envelope plus the kind's own message. Only the kinds kubectl (and
-// webhook clients) send as protobuf are known; anything else is refused so the client can use JSON.
+// Whole API objects in protobuf: the envelope plus the kind's own message. Only the kinds kubectl (its reviews,
+// `create token` and the typed `create <kind>` subcommands) and webhook clients send as protobuf are known;
+// anything else is refused so the client can use JSON.
 import { ApiError, notAcceptable } from '../errors.ts';
 import type { KubeObject } from '../meta.ts';
 import {
@@ -9,10 +10,21 @@ import {
   SUBJECT_ACCESS_REVIEW,
 } from './authorization.ts';
 import { SELF_SUBJECT_REVIEW, TOKEN_REQUEST, TOKEN_REVIEW } from './authentication.ts';
+import { CONFIG_MAP, NAMESPACE, SECRET, SERVICE, SERVICE_ACCOUNT } from './core.ts';
 import { decodeEnvelope, encodeEnvelope, PROTOBUF_MEDIA_TYPE } from './envelope.ts';
 import { decodeMessage, encodeMessage, type JsonMessage, type MessageSpec } from './message-codec.ts';
+import { CLUSTER_ROLE, CLUSTER_ROLE_BINDING, ROLE, ROLE_BINDING } from './rbac.ts';
 
 const KINDS: Record<string, MessageSpec> = {
+  'v1 Namespace': NAMESPACE,
+  'v1 ConfigMap': CONFIG_MAP,
+  'v1 Secret': SECRET,
+  'v1 ServiceAccount': SERVICE_ACCOUNT,
+  'v1 Service': SERVICE,
+  'rbac.authorization.k8s.io/v1 Role': ROLE,
+  'rbac.authorization.k8s.io/v1 ClusterRole': CLUSTER_ROLE,
+  'rbac.authorization.k8s.io/v1 RoleBinding': ROLE_BINDING,
+  'rbac.authorization.k8s.io/v1 ClusterRoleBinding': CLUSTER_ROLE_BINDING,
   'authorization.k8s.io/v1 SelfSubjectAccessReview': SELF_SUBJECT_ACCESS_REVIEW,
   'authorization.k8s.io/v1 SubjectAccessReview': SUBJECT_ACCESS_REVIEW,
   'authorization.k8s.io/v1 LocalSubjectAccessReview': LOCAL_SUBJECT_ACCESS_REVIEW,
