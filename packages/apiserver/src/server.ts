@@ -26,6 +26,7 @@ import { nonResource } from './handlers/non-resource.ts';
 import { OpenApiV3 } from './handlers/openapi.ts';
 import type { TokenSigner } from './handlers/token-request.ts';
 import { strategies } from './registry/strategies/index.ts';
+import { NODE_NAME_INDEX } from './registry/predicate.ts';
 import { MemoryStorage } from './storage/memory.ts';
 
 /** A running apiserver. */
@@ -49,7 +50,7 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
   const logger = deps.logger ?? pino({ level: cfg.logLevel, redact: ['req.headers.authorization', 'headers.authorization'] });
   const log = logger.child({ component: 'kube-apiserver' });
   const storage = new MemoryStorage({ historyCapacity: cfg.watchCacheSize });
-  storage.addIndex('pods', 'spec.nodeName', (o) => (o.spec as { nodeName?: string } | undefined)?.nodeName || undefined);
+  storage.addIndex('pods', NODE_NAME_INDEX, (o) => (o.spec as { nodeName?: string } | undefined)?.nodeName || undefined);
   const catalog = defaultCatalog();
   const openapi = new OpenApiV3(catalog);
   const source: ObjectSource = {

@@ -5,6 +5,7 @@ import {
   matchesLabels,
   parseFieldSelector,
   parseLabelSelector,
+  requirementValue,
   type KubeObject,
   type ResourceDefinition,
 } from '@hubspoke/api';
@@ -33,4 +34,16 @@ export function compileSelectors(def: ResourceDefinition, query: URLSearchParams
   if (!labels && !fields) return undefined;
   return (obj) =>
     (!labels || matchesLabels(labels, obj.metadata.labels ?? {})) && (!fields || matchesFields(fields, objectFields(def, obj)));
+}
+
+/** Pods are indexed by node: a selector requiring `spec.nodeName=X` names the index value to use. */
+export const NODE_NAME_INDEX = 'spec.nodeName';
+
+/** The node a pods query is narrowed to by its field selector, when the index can answer it. */
+export function indexedNodeName(def: ResourceDefinition, query: URLSearchParams): string | undefined {
+  if (def.plural !== 'pods' || def.group !== '') return undefined;
+  const text = query.get('fieldSelector');
+  if (!text?.trim()) return undefined;
+  const value = requirementValue(parseFieldSelector(text), NODE_NAME_INDEX);
+  return value || undefined;
 }
