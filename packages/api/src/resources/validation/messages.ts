@@ -9,7 +9,8 @@ export function maxLenError(length: number): string {
 /** `<msg> (e.g. 'a' or 'b', regex used for validation is '<fmt>')`. */
 export function regexError(msg: string, fmt: string, ...examples: string[]): string {
   if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  const shown = examples.map((e) => `'${e}', `).join('or ');
+  // apimachinery joins with " or " after a trailing ", ": the doubled space (`'a',  or 'b'`) is its own.
+  const shown = examples.map((e) => `'${e}', `).join(' or ');
   return `${msg} (e.g. ${shown}regex used for validation is '${fmt}')`;
 }
 
