@@ -36,6 +36,14 @@ export interface ClusterOptions {
   nodeAddressPrefix?: string;
   /** Kubelet port; 0 (default) = any free port, since nodes share the host in tests. */
   kubeletPort?: number;
+  /**
+   * Kubelet serving certificates: `self-signed` (Kubernetes' default, and this one's: each kubelet makes its
+   * own) or `cluster-ca` (signed by the cluster CA with the node's address, so --kubelet-certificate-authority
+   * can verify them).
+   */
+  kubeletServingCerts?: 'self-signed' | 'cluster-ca';
+  /** Give the apiserver `--kubelet-certificate-authority` = the cluster CA (default false, as Kubernetes). */
+  verifyKubelets?: boolean;
   /** Wait until every node is Ready (default true). */
   waitReady?: boolean;
   logger?: Logger;
@@ -104,6 +112,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       kubeletClientCert: pki.apiserverKubeletClient.cert,
       kubeletClientKey: pki.apiserverKubeletClient.key,
       tokenAuthFile: tokenCsv || undefined,
+      ...(options.verifyKubelets ? { kubeletCertificateAuthority: pki.ca.cert } : {}),
       ...options.apiserver,
     },
     { logger: options.logger },
@@ -143,6 +152,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
           podCIDR: `127.244.${i + 1}.0/24`,
           rootDir: join(dir, 'nodes', n.name, 'root'),
           kubeconfig: { server, caCert: pki.ca.cert, clientCert: pki.nodes[n.name].client.cert, clientKey: pki.nodes[n.name].client.key },
+          ...(options.kubeletServingCerts === 'cluster-ca'
+            ? { tlsCert: pki.nodes[n.name].serving.cert, tlsPrivateKey: pki.nodes[n.name].serving.key }
+            : {}),
           logLevel: 'silent',
           ...perNode,
         }, { logger: options.logger });
