@@ -32,10 +32,25 @@ export interface TerminatedInstance {
   exit: ContainerExit;
 }
 
+/** What logs, exec, attach and port-forward read of a container: its spec, state and instances. */
+export interface ContainerInstances {
+  spec: ContainerSpec;
+  status: ContainerStatus;
+  /** The running instance. */
+  handle?: ContainerHandle;
+  /** The log `kubectl logs` reads: the running instance's, else the one its state or lastState reports. */
+  logPath?: string;
+  /** The log of the instance `lastState.terminated` reports (`kubectl logs --previous`). */
+  previousLogPath?: string;
+  /** Resolves when the running instance exits (at once when none runs). */
+  exited: Promise<void>;
+}
+
 /** Runs one container until it is done for good or stopped. */
 export class ContainerRunner {
   private state: ContainerState = { waiting: { reason: 'ContainerCreating' } };
   private lastState: ContainerState = {};
+  private lastStateLogPath: string | undefined;
   private restartCount = 0;
   private imageID = '';
   private containerID = '';
@@ -62,6 +77,22 @@ export class ContainerRunner {
   /** The most recent instance that exited. */
   get previous(): TerminatedInstance | undefined {
     return this.lastTerminated;
+  }
+
+  /** The spec, state and instances now. */
+  instances(): ContainerInstances {
+    const handle = this.running;
+    const terminatedLog = this.lastTerminated?.handle.logPath;
+    // The kubelet's order (validateContainerLogStatus): running, terminated, then the last terminated state.
+    const logPath = this.state.running ? handle?.logPath : this.state.terminated ? terminatedLog : this.lastStateLogPath;
+    return {
+      spec: this.opts.spec,
+      status: this.status(),
+      handle,
+      logPath,
+      previousLogPath: this.lastStateLogPath,
+      exited: handle ? handle.exited.then(() => undefined) : Promise.resolve(),
+    };
   }
 
   /** Starts the run loop (once). */
@@ -167,6 +198,7 @@ export class ContainerRunner {
       if (this.stopped || !this.shouldRestart(exit.exitCode)) break;
 
       this.lastState = { terminated };
+      this.lastStateLogPath = handle.logPath;
       const { waitMs, backoffMs } = this.opts.crashBackoff.remaining(crashKey, exit.finishedAt.getTime());
       if (waitMs > 0) {
         const pod = `${sandbox.name}_${sandbox.namespace}(${sandbox.uid})`;

@@ -21,6 +21,7 @@ import { PodManager } from './pod-manager.ts';
 import { createToyRuntime } from './runtime/index.ts';
 import type { Runtime } from './runtime/index.ts';
 import type { KubeletHost } from './server/host.ts';
+import { buildKubeletAuth } from './server/auth/chain.ts';
 import { startKubeletServer, startReadOnlyServer } from './server/server.ts';
 import type { ListeningServer } from './server/server.ts';
 import { loadServingCert } from './serving-cert.ts';
@@ -66,26 +67,41 @@ export async function startKubelet(input: KubeletConfigInput, deps: KubeletDepen
   const runtime: Runtime = deps.runtime ?? createToyRuntime();
   const serving = await loadServingCert(config);
   const clientCA = config.clientCA ?? (config.clientCAFile ? await readFile(config.clientCAFile, 'utf8') : undefined);
+  // The webhooks (TokenReview, SubjectAccessReview) use the kubelet's own client, so it exists before the server.
+  const client = deps.client ?? (await clientFor(config));
+  const { anonymousAuth, authenticationTokenWebhook, authorizationMode } = config;
+  const auth = buildKubeletAuth({ nodeName: config.nodeName, clientCA, anonymousAuth, authenticationTokenWebhook, authorizationMode, client, logger });
 
   let podManager: PodManager | undefined;
-  const host: KubeletHost = { nodeName: config.nodeName, pods: () => podManager?.pods() ?? [] };
+  const host: KubeletHost = {
+    nodeName: config.nodeName,
+    streamingConnectionIdleTimeoutMs: config.streamingConnectionIdleTimeoutMs,
+    pods: () => podManager?.pods() ?? [],
+    pod: (namespace, name) => podManager?.worker(namespace, name)?.pod,
+    podIP: (namespace, name) => podManager?.worker(namespace, name)?.podIP,
+    container: (namespace, name, container) => {
+      const worker = podManager?.worker(namespace, name);
+      const runner = worker?.containers.find((c) => c.name === container);
+      return worker && runner ? { pod: worker.pod, ...runner.instances() } : undefined;
+    },
+  };
   const servers: ListeningServer[] = [];
   const closeServers = () => Promise.all(servers.map((s) => s.close()));
   try {
     servers.push(
-      await startKubeletServer({ host, address: config.address, port: config.port, cert: serving.cert, key: serving.key, clientCA, logger }),
+      await startKubeletServer({ host, address: config.address, port: config.port, cert: serving.cert, key: serving.key, clientCA, auth, logger }),
     );
     if (config.readOnlyPort > 0) {
       servers.push(await startReadOnlyServer({ host, address: config.address, port: config.readOnlyPort, logger }));
     }
   } catch (err) {
     await closeServers();
+    if (!deps.client) client?.close();
     throw err;
   }
   const port = servers[0].port;
   logger.info({ address: config.address, port, certificate: serving.source }, 'Started kubelet server');
 
-  const client = deps.client ?? (await clientFor(config));
   const abort = new AbortController();
   let lease: LeaseController | undefined;
   let reporter: NodeStatusReporter | undefined;

@@ -2,8 +2,12 @@
 // checks for it (nodes/proxy, nodes/stats, nodes/metrics, nodes/log) and whether the read-only port
 // serves it, so authentication and authorization can be layered on by walking this table.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeletHost } from './host.ts';
+import { serveContainerLogs } from '../streaming/container-logs.ts';
+import { portForwardHandler, portForwardUpgrade } from '../streaming/port-forward-endpoint.ts';
+import { remoteCommandHandler, remoteCommandUpgrade } from '../streaming/remote-command-endpoint.ts';
+import { serveRunInContainer } from '../streaming/run-in-container.ts';
 import type { UpgradeRequest } from '../streaming/types.ts';
+import type { KubeletHost } from './host.ts';
 
 /** The `nodes/<subresource>` a request is authorized against. */
 export type AuthorizationSubresource = 'proxy' | 'stats' | 'metrics' | 'log';
@@ -68,4 +72,26 @@ export const kubeletRoutes: readonly KubeletRoute[] = [
       res.end(body);
     },
   },
+  {
+    method: 'GET',
+    path: '/containerLogs/:namespace/:pod/:container',
+    subresource: 'proxy',
+    readOnly: false,
+    handler: serveContainerLogs,
+  },
+  ...streamingRoutes('/exec/:namespace/:pod/:container', remoteCommandHandler('exec'), remoteCommandUpgrade('exec')),
+  ...streamingRoutes('/attach/:namespace/:pod/:container', remoteCommandHandler('attach'), remoteCommandUpgrade('attach')),
+  ...streamingRoutes('/portForward/:namespace/:pod', portForwardHandler, portForwardUpgrade),
+  {
+    method: 'POST',
+    path: '/run/:namespace/:pod/:container',
+    subresource: 'proxy',
+    readOnly: false,
+    handler: serveRunInContainer,
+  },
 ];
+
+/** exec, attach and portForward answer GET (WebSocket) and POST (SPDY) alike. */
+function streamingRoutes(path: string, handler: KubeletRoute['handler'], upgrade: NonNullable<KubeletRoute['upgrade']>): KubeletRoute[] {
+  return (['GET', 'POST'] as const).map((method) => ({ method, path, subresource: 'proxy', readOnly: false, handler, upgrade }));
+}

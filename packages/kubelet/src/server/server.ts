@@ -1,10 +1,18 @@
-// The kubelet's listeners: the HTTPS server on address:port (client certificates requested but not yet
-// required, so x509 authentication can be decided per request) and the plain-HTTP read-only port.
+// The kubelet's listeners: the HTTPS server on address:port, where every request and every connection
+// upgrade is authenticated and authorized before it is routed, and the plain-HTTP read-only port, which
+// serves only the read-only routes and asks nobody anything. The TLS server requests client certificates but
+// never rejects a handshake for one: the x509 authenticator decides per request.
 import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import type { KubeletAuth } from './auth/chain.ts';
+import { checkAccess, refusalFor } from './auth/filter.ts';
+import type { Refusal } from './auth/filter.ts';
 import type { KubeletHost } from './host.ts';
+import { writeRawResponse } from './raw-response.ts';
 import { createRouter } from './router.ts';
 import { kubeletRoutes } from './routes.ts';
 import type { KubeletRoute } from './routes.ts';
@@ -25,18 +33,51 @@ export interface KubeletServerOptions {
   /** Serving certificate chain and key (PEM). */
   cert: string;
   key: string;
-  /** CA bundle client certificates are checked against (`--client-ca-file`). */
+  /** CA bundle named in the TLS CertificateRequest (`--client-ca-file`); verification is `auth`'s job. */
   clientCA?: string;
+  /** Who may call the API and what they may do (see buildKubeletAuth). */
+  auth: KubeletAuth;
   logger: Logger;
   routes?: readonly KubeletRoute[];
 }
 
+/** One request in flight, however it must be answered. */
+interface Exchange {
+  req: IncomingMessage;
+  refuse(refusal: Refusal): void;
+  dispatch(): Promise<void>;
+}
+
 /** Starts the HTTPS server (port 10250 in Kubernetes). */
 export async function startKubeletServer(opts: KubeletServerOptions): Promise<ListeningServer> {
-  const server = https.createServer(
-    { cert: opts.cert, key: opts.key, ca: opts.clientCA, requestCert: true, rejectUnauthorized: false },
-    createRouter({ routes: opts.routes ?? kubeletRoutes, host: opts.host, logger: opts.logger }),
-  );
+  const logger = opts.logger.child({ server: 'kubelet' });
+  const router = createRouter({ routes: opts.routes ?? kubeletRoutes, host: opts.host, logger });
+
+  // The request path, the same for plain requests and upgrades: authentication → authorization → route.
+  const serve = async (exchange: Exchange): Promise<void> => {
+    const access = await checkAccess(opts.auth, exchange.req, logger);
+    if (access.kind !== 'allowed') return exchange.refuse(refusalFor(access));
+    await exchange.dispatch();
+  };
+  const serveOrDrop = (exchange: Exchange, connection: Duplex): void => {
+    serve(exchange).catch((err: unknown) => {
+      logger.error({ err }, 'Kubelet request failed');
+      connection.destroy();
+    });
+  };
+
+  const server = https.createServer({ cert: opts.cert, key: opts.key, ca: opts.clientCA, requestCert: true, rejectUnauthorized: false });
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    serveOrDrop({ req, refuse: (r) => writeRefusal(res, r), dispatch: () => router.request(req, res) }, req.socket);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client that goes away mid-check must not take the process down with an unhandled socket error.
+    socket.on('error', (err) => logger.debug({ err }, 'Upgrade connection error'));
+    serveOrDrop(
+      { req, refuse: (r) => writeRawResponse(socket, r.status, r.text), dispatch: () => router.upgrade(req, socket, head) },
+      socket,
+    );
+  });
   return listen(server, opts.address, opts.port, 'secureConnection');
 }
 
@@ -52,8 +93,15 @@ export interface ReadOnlyServerOptions {
 /** Starts the unauthenticated plain-HTTP read-only server (port 10255) with the read-only routes. */
 export async function startReadOnlyServer(opts: ReadOnlyServerOptions): Promise<ListeningServer> {
   const routes = (opts.routes ?? kubeletRoutes).filter((r) => r.readOnly);
-  const server = http.createServer(createRouter({ routes, host: opts.host, logger: opts.logger }));
+  const router = createRouter({ routes, host: opts.host, logger: opts.logger.child({ server: 'read-only' }) });
+  const server = http.createServer((req, res) => void router.request(req, res));
   return listen(server, opts.address, opts.port, 'connection');
+}
+
+// go-restful's WriteErrorString: the status and the bare text, typed by Go's content sniffing.
+function writeRefusal(res: ServerResponse, { status, text }: Refusal): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 async function listen(

@@ -18,6 +18,8 @@ export interface StreamStatus {
   message?: string;
   reason?: string;
   details?: { causes?: { reason?: string; message?: string }[] };
+  /** Set on internal errors (500), as apierrors.NewInternalError does. */
+  code?: number;
 }
 
 /** What exec and attach asked for (`input`, `output`, `error`, `tty` query parameters). */
