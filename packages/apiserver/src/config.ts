@@ -1,6 +1,16 @@
 // The apiserver's configuration: kube-apiserver's options as a typed object, with Kubernetes' defaults,
 // validated at construction. Flags are parsed only in bin/kube-apiserver.ts.
 import { isIP } from 'node:net';
+import { DEFAULT_PREFERRED_ADDRESS_TYPES } from './kubelet/node-address.ts';
+
+/** The feature gates this apiserver knows, with Kubernetes 1.32's defaults (`--feature-gates`). */
+export const FEATURE_GATE_DEFAULTS = {
+  /** A WebSocket (GET) exec/attach/portforward also needs `create` on the subresource, as SPDY (POST) does. */
+  AuthorizePodWebsocketUpgradeCreatePermission: false,
+} as const;
+
+/** A known feature gate name. */
+export type FeatureGate = keyof typeof FEATURE_GATE_DEFAULTS;
 
 /** Authorization modes of `--authorization-mode`. */
 export type AuthorizationMode = 'AlwaysAllow' | 'AlwaysDeny' | 'Node' | 'RBAC';
@@ -48,6 +58,10 @@ export interface ApiserverOptions {
   kubeletClientKey?: string;
   /** `--kubelet-certificate-authority` contents; absent = the kubelet's certificate is not verified. */
   kubeletCertificateAuthority?: string;
+  /** `--kubelet-timeout`: how long dialing a kubelet (TCP and TLS) may take, in ms (default 5 000). */
+  kubeletTimeoutMs?: number;
+  /** `--feature-gates` as name → enabled; unknown names are a startup error. */
+  featureGates?: Record<string, boolean>;
   /** CA handed to pods in `kube-root-ca.crt` (default: clientCA). */
   rootCA?: string;
   /** Node lifecycle grace before a node whose lease expired is marked Unknown (ms, default 40 000). */
@@ -62,9 +76,9 @@ export interface ApiserverOptions {
 
 /** Options with every default filled in. */
 export type ApiserverConfig = Required<
-  Omit<ApiserverOptions, 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'>
+  Omit<ApiserverOptions, 'featureGates' | 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'>
 > &
-  Pick<ApiserverOptions, 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'>;
+  Pick<ApiserverOptions, 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'> & { featureGates: Record<FeatureGate, boolean> };
 
 /** A configuration error, worded like kube-apiserver's startup validation. */
 export class ConfigError extends Error {
@@ -87,7 +101,9 @@ export function resolveApiserverConfig(opts: ApiserverOptions): ApiserverConfig 
     serviceAccountIssuers: opts.serviceAccountIssuers ?? ['https://kubernetes.default.svc.cluster.local'],
     apiAudiences: opts.apiAudiences ?? [],
     serviceClusterIPRange: opts.serviceClusterIPRange ?? '10.96.0.0/12',
-    kubeletPreferredAddressTypes: opts.kubeletPreferredAddressTypes ?? ['Hostname', 'InternalDNS', 'InternalIP', 'ExternalDNS', 'ExternalIP'],
+    kubeletPreferredAddressTypes: opts.kubeletPreferredAddressTypes ?? [...DEFAULT_PREFERRED_ADDRESS_TYPES],
+    kubeletTimeoutMs: opts.kubeletTimeoutMs ?? 5_000,
+    featureGates: { ...FEATURE_GATE_DEFAULTS },
     nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs ?? 40_000,
     watchCacheSize: opts.watchCacheSize ?? 10_000,
     controllers: opts.controllers ?? true,
@@ -109,6 +125,11 @@ export function resolveApiserverConfig(opts: ApiserverOptions): ApiserverConfig 
   if (Boolean(cfg.kubeletClientCert) !== Boolean(cfg.kubeletClientKey)) {
     problems.push('--kubelet-client-certificate and --kubelet-client-key must be given together');
   }
+  for (const [name, enabled] of Object.entries(opts.featureGates ?? {})) {
+    if (name in FEATURE_GATE_DEFAULTS) cfg.featureGates[name as FeatureGate] = enabled;
+    else problems.push(`unrecognized feature gate: ${name}`);
+  }
+  if (!(cfg.kubeletTimeoutMs > 0)) problems.push(`--kubelet-timeout must be positive, got ${cfg.kubeletTimeoutMs}ms`);
   if (!parseCidr(cfg.serviceClusterIPRange)) problems.push(`--service-cluster-ip-range: invalid CIDR "${cfg.serviceClusterIPRange}"`);
   if (problems.length) throw new ConfigError(problems.join('\n'));
   return cfg;

@@ -20,7 +20,9 @@ import { firstServiceIP, resolveApiserverConfig, type ApiserverConfig, type Apis
 import { startControllers } from './controllers/index.ts';
 import { ensureBootstrapObjects } from './controllers/bootstrap.ts';
 import { authenticateAndAuthorize } from './filters/chain.ts';
-import { installRoutes } from './http/fastify-adapter.ts';
+import { installRoutes, installUpgrades } from './http/fastify-adapter.ts';
+import { createKubeletClient } from './kubelet/client.ts';
+import { findKubeletRoute, kubeletRoutes } from './proxy/kubelet-routes.ts';
 import { handleResource, type ResourceContext, type SubresourceHandler } from './handlers/resources.ts';
 import { nonResource } from './handlers/non-resource.ts';
 import { OpenApiV3 } from './handlers/openapi.ts';
@@ -89,13 +91,41 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
     return503OnClosing: true,
     keepAliveTimeout: 75_000,
   });
+  const kubelet = createKubeletClient({
+    clientCert: cfg.kubeletClientCert,
+    clientKey: cfg.kubeletClientKey,
+    certificateAuthority: cfg.kubeletCertificateAuthority,
+    timeoutMs: cfg.kubeletTimeoutMs,
+    logger: logger.child({ component: 'kubelet-client' }),
+  });
+  const toKubelets = kubeletRoutes({
+    objects: storage,
+    kubelet,
+    preferredAddressTypes: cfg.kubeletPreferredAddressTypes,
+    timeoutMs: cfg.kubeletTimeoutMs,
+    authorizer,
+    websocketNeedsCreate: cfg.featureGates.AuthorizePodWebsocketUpgradeCreatePermission,
+    log: logger.child({ component: 'kubelet-proxy' }),
+  });
   let serverAddress = '';
+  const chain = { authenticator, authorizer, audit };
   installRoutes(
     app,
     async (req) => {
-      await authenticateAndAuthorize(req, { authenticator, authorizer, audit });
+      await authenticateAndAuthorize(req, chain);
       if (!req.info.isResourceRequest) return nonResource({ catalog, openapi, serverAddress, ready: () => ready }, req);
+      const viaKubelet = findKubeletRoute(toKubelets, req.info);
+      if (viaKubelet) return viaKubelet.serve(req);
       return handleResource(ctx, req);
+    },
+    log,
+    audit,
+  );
+  installUpgrades(
+    app,
+    {
+      handlerFor: (info) => findKubeletRoute(toKubelets, info)?.upgrade,
+      admit: (req) => authenticateAndAuthorize(req, chain),
     },
     log,
     audit,

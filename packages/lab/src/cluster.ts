@@ -112,6 +112,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       kubeletClientCert: pki.apiserverKubeletClient.cert,
       kubeletClientKey: pki.apiserverKubeletClient.key,
       tokenAuthFile: tokenCsv || undefined,
+      // What kubeadm sets: lab node names do not resolve, their addresses do.
+      kubeletPreferredAddressTypes: ['InternalIP', 'ExternalIP', 'Hostname'],
       ...(options.verifyKubelets ? { kubeletCertificateAuthority: pki.ca.cert } : {}),
       ...options.apiserver,
     },
@@ -152,6 +154,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
           podCIDR: `127.244.${i + 1}.0/24`,
           rootDir: join(dir, 'nodes', n.name, 'root'),
           kubeconfig: { server, caCert: pki.ca.cert, clientCert: pki.nodes[n.name].client.cert, clientKey: pki.nodes[n.name].client.key },
+          // --client-ca-file, as kubeadm configures it: the apiserver's kubelet client certificate verifies.
+          clientCA: pki.ca.cert,
           ...(options.kubeletServingCerts === 'cluster-ca'
             ? { tlsCert: pki.nodes[n.name].serving.cert, tlsPrivateKey: pki.nodes[n.name].serving.key }
             : {}),

@@ -1,7 +1,7 @@
 // kube-apiserver: parses Kubernetes' flag names into ApiserverOptions and runs startApiserver.
 import { readFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import { startApiserver } from '../server.ts';
 import type { ApiserverOptions, AuthorizationMode } from '../config.ts';
@@ -30,6 +30,8 @@ const program = new Command('kube-apiserver')
   .option('--kubelet-client-key <file>', 'Key of --kubelet-client-certificate.')
   .option('--kubelet-certificate-authority <file>', 'CA that verifies kubelet serving certificates. UNSET (the default) MEANS KUBELETS ARE NOT VERIFIED.')
   .option('--kubelet-preferred-address-types <list>', 'Preferred NodeAddressTypes for kubelet connections.', collectList)
+  .addOption(new Option('--kubelet-timeout <duration>', 'Timeout for kubelet operations (dialing and the TLS handshake).').argParser(parseDuration).default(5_000, '5s'))
+  .option('--feature-gates <mapping>', 'A set of key=value pairs that describe feature gates, e.g. AuthorizePodWebsocketUpgradeCreatePermission=true.', parseFeatureGates)
   .addOption(new Option('-v, --v <level>', 'Log verbosity (0 = info, 4+ = debug).').argParser(parseIntFlag).default(0));
 
 parseOrExit(program, process.argv);
@@ -62,15 +64,15 @@ const options: ApiserverOptions = {
   kubeletClientKey: read(o.kubeletClientKey),
   kubeletCertificateAuthority: read(o.kubeletCertificateAuthority),
   kubeletPreferredAddressTypes: o.kubeletPreferredAddressTypes,
+  kubeletTimeoutMs: o.kubeletTimeout,
+  featureGates: o.featureGates,
   logLevel: o.v >= 4 ? 'debug' : 'info',
 };
 
 const logger = pino({ level: options.logLevel, redact: ['headers.authorization'] });
 try {
+  // The kubelet client warns itself when --kubelet-certificate-authority is absent.
   const server = await startApiserver(options, { logger });
-  if (!options.kubeletCertificateAuthority) {
-    logger.warn('--kubelet-certificate-authority is not set: kubelet serving certificates are NOT verified (the Kubernetes default; open to a man in the middle)');
-  }
   const stop = async (): Promise<void> => {
     await server.close();
     process.exit(0);
@@ -80,6 +82,32 @@ try {
 } catch (err) {
   process.stderr.write(`Error: ${(err as Error).message}\n`);
   process.exit(1);
+}
+
+// Kubernetes' `key=bool,key=bool`; whether a key names a known gate is checked with the rest of the config.
+function parseFeatureGates(value: string, previous: Record<string, boolean> | undefined): Record<string, boolean> {
+  const gates = { ...previous };
+  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = entry.indexOf('=');
+    if (eq < 0) throw new InvalidArgumentError(`missing bool value for ${entry}`);
+    const key = entry.slice(0, eq).trim();
+    const raw = entry.slice(eq + 1).trim();
+    try {
+      gates[key] = parseBool(raw);
+    } catch {
+      throw new InvalidArgumentError(`invalid value of ${key}=${raw}, err: strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
+    }
+  }
+  return gates;
+}
+
+// Go's time.ParseDuration for the units flags use (h, m, s, ms, us, ns), in milliseconds.
+function parseDuration(value: string): number {
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)];
+  if (value === '0') return 0;
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) throw new InvalidArgumentError(`time: invalid duration ${JSON.stringify(value)}`);
+  return parts.reduce((ms, p) => ms + Number(p[1]) * units[p[2]], 0);
 }
 
 function publicPem(pem: string): string {

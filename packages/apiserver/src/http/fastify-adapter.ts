@@ -1,17 +1,36 @@
 // Binds the framework-free chain and handlers to fastify: one catch-all route, raw bodies, Status errors,
-// lazily-started streams for watches.
+// lazily-started streams for watches, responses relayed from backends, and upgrade requests — which fastify
+// does not route — taken from the server's `upgrade` event through the same chain.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { pipeline, type Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { ApiError, asApiError, tooLarge } from '@hubspoke/api';
 import type { Logger } from 'pino';
 import type { ApiRequest, ApiResponse } from '../request/context.ts';
+import type { RequestInfo } from '../request/request-info.ts';
 import type { StreamResponse } from '../handlers/resources.ts';
 import type { WatchSink } from '../registry/watch.ts';
 import { withRequestInfo } from '../filters/chain.ts';
 import type { AuditSink } from '../audit/audit-log.ts';
+import { endGracefully, writeStatusResponse } from '../proxy/raw-response.ts';
+import { isRelayed, type RelayedResponse } from '../proxy/relayed-response.ts';
+import { outcomeStatus, type UpgradeConnection, type UpgradeOutcome } from '../proxy/upgrade-aware-proxy.ts';
 
 /** The server's request entry point after request info is known. */
-export type Dispatch = (req: ApiRequest) => Promise<ApiResponse | StreamResponse>;
+export type Dispatch = (req: ApiRequest) => Promise<ApiResponse | StreamResponse | RelayedResponse>;
+
+/** Serves one upgrade request (already authenticated and authorized) on its raw connection. */
+export type UpgradeHandler = (req: ApiRequest, conn: UpgradeConnection) => Promise<UpgradeOutcome>;
+
+/** How upgrade requests are routed and admitted. */
+export interface UpgradeRouting {
+  /** The handler for an upgrade of this request; undefined = serve it as an ordinary request. */
+  handlerFor(info: RequestInfo): UpgradeHandler | undefined;
+  /** Authentication and authorization, exactly as for ordinary requests; throws the ApiError to answer. */
+  admit(req: ApiRequest): Promise<void>;
+}
 
 /** Largest request body accepted (the apiserver's limit is 3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -59,7 +78,7 @@ export function installRoutes(app: FastifyInstance, dispatch: Dispatch, log: Log
       peerCertificates: peerChain(request.socket as TLSSocket),
       body: Buffer.isBuffer(request.body) ? request.body : undefined,
     });
-    let result: ApiResponse | StreamResponse;
+    let result: ApiResponse | StreamResponse | RelayedResponse;
     try {
       result = await dispatch(req);
     } catch (err) {
@@ -67,6 +86,10 @@ export function installRoutes(app: FastifyInstance, dispatch: Dispatch, log: Log
       if (!(err instanceof ApiError)) log.error({ err, path: req.info.path, verb: req.info.verb }, 'request failed');
       audit?.record(req, 'ResponseComplete', apiErr.code);
       await reply.code(apiErr.code).type('application/json').send(JSON.stringify(apiErr.toStatus()));
+      return;
+    }
+    if (isRelayed(result)) {
+      relayResponse(request, reply, result, req, audit);
       return;
     }
     if ('stream' in result) {
@@ -124,4 +147,91 @@ function streamResponse(request: FastifyRequest, reply: FastifyReply, result: St
       res.end(`${JSON.stringify({ type: 'ERROR', object: apiErr.toStatus() })}\n`);
     }
   }
+}
+
+// The backend's status and headers, then its body piped with backpressure; a client that leaves destroys the
+// backend stream (and with it the backend connection).
+function relayResponse(request: FastifyRequest, reply: FastifyReply, result: RelayedResponse, req: ApiRequest, audit?: AuditSink): void {
+  reply.hijack();
+  const res = reply.raw;
+  const { status, headers, body } = result.relay;
+  res.writeHead(status, headers);
+  res.flushHeaders();
+  audit?.record(req, 'ResponseStarted', status);
+  if (request.method === 'HEAD') {
+    body.destroy();
+    res.end();
+    return;
+  }
+  pipeline(body, res, () => audit?.record(req, 'ResponseComplete', status));
+}
+
+/**
+ * Take upgrade requests from the server's `upgrade` event: request info → authentication → authorization →
+ * the handler, with 401/403 and other errors written as HTTP responses carrying Status JSON on the raw
+ * connection. Paths without an upgrade handler are served as ordinary requests.
+ */
+export function installUpgrades(app: FastifyInstance, routing: UpgradeRouting, log: Logger, audit?: AuditSink): void {
+  const open = new Set<Duplex>();
+  app.server.on('upgrade', (raw: IncomingMessage, socket: Duplex, head: Buffer) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    void serveUpgrade(app, routing, { raw, socket, head }, log, audit);
+  });
+  // Upgraded connections are no longer the HTTP server's: without this, close() would wait for them forever.
+  app.addHook('preClose', (done) => {
+    for (const socket of open) socket.destroy();
+    done();
+  });
+}
+
+async function serveUpgrade(
+  app: FastifyInstance,
+  routing: UpgradeRouting,
+  incoming: { raw: IncomingMessage; socket: Duplex; head: Buffer },
+  log: Logger,
+  audit?: AuditSink,
+): Promise<void> {
+  const { raw, socket, head } = incoming;
+  socket.on('error', () => socket.destroy());
+  const req = withRequestInfo({
+    method: raw.method ?? 'GET',
+    url: raw.url ?? '/',
+    headers: raw.headers,
+    remoteAddress: raw.socket.remoteAddress ?? '',
+    peerCertificates: peerChain(socket as TLSSocket),
+  });
+  const handler = routing.handlerFor(req.info);
+  if (!handler) {
+    serveAsOrdinaryRequest(app, raw, socket);
+    return;
+  }
+  try {
+    await routing.admit(req);
+    const outcome = await handler(req, { socket, head, rawHeaders: raw.rawHeaders });
+    const status = outcomeStatus(outcome);
+    if (outcome.kind === 'spliced') {
+      audit?.record(req, 'ResponseStarted', status);
+      void outcome.finished.then(() => audit?.record(req, 'ResponseComplete', status));
+    } else {
+      audit?.record(req, 'ResponseComplete', status);
+    }
+  } catch (err) {
+    const apiErr = asApiError(err);
+    if (!(err instanceof ApiError)) log.error({ err, path: req.info.path, verb: req.info.verb }, 'upgrade request failed');
+    audit?.record(req, 'ResponseComplete', apiErr.code);
+    writeStatusResponse(socket, apiErr);
+  }
+}
+
+// An Upgrade header on a path that never upgrades is ignored, as the apiserver ignores it: the request is
+// answered as an ordinary one by the same routes, on a response bound to the raw connection.
+function serveAsOrdinaryRequest(app: FastifyInstance, raw: IncomingMessage, socket: Duplex): void {
+  const res = new ServerResponse(raw);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  res.once('finish', () => endGracefully(socket));
+  // The HTTP parser stopped at the head: an upgrade request carries no body it would deliver.
+  raw.push(null);
+  app.routing(raw, res);
 }

@@ -101,7 +101,8 @@ function roundTrip(port: number, text: string): Promise<string> {
     let received = '';
     socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
     socket.on('close', () => resolve(received));
-    socket.on('error', reject);
+    // kubectl may reset the local connection when forwarding fails; that ends the exchange too.
+    socket.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? resolve(received) : reject(err)));
   });
 }
 
