@@ -100,8 +100,7 @@ describe.each(VERSIONS)('kubectl %s', (version) => {
 
   it('returns the exit code of exec and pipes stdin to EOF', async () => {
     const ok = await k(['exec', 'chatty', '--', 'echo', 'hi']);
-    expect(ok.stdout).toBe('hi\n');
-    expect(ok.code).toBe(0);
+    expect(ok).toEqual({ code: 0, stdout: 'hi\n', stderr: '' });
     const fail = await k(['exec', 'chatty', '--', 'sh', '-c', 'exit 3']);
     expect(fail.code).toBe(3);
     expect(fail.stderr.trim()).toBe('command terminated with exit code 3');

@@ -53,12 +53,11 @@ export async function loadKubeconfig(source: string, options: LoadKubeconfigOpti
   const pick = (data: string | undefined, path: string | undefined, what: string, owner: string) =>
     data ? Promise.resolve(fromBase64(data, what)) : path ? read(what, owner, path) : Promise.resolve(undefined);
 
-  const [caCert, clientCert, clientKey, tokenFromFile] = await Promise.all([
-    pick(cluster['certificate-authority-data'], cluster['certificate-authority'], 'certificate-authority', context.cluster),
-    pick(user['client-certificate-data'], user['client-certificate'], 'client-cert', context.user),
-    pick(user['client-key-data'], user['client-key'], 'client-key', context.user),
-    user.token ? undefined : user.tokenFile ? read('tokenFile', context.user, user.tokenFile) : undefined,
-  ]);
+  // Read one after another, in client-go's order, so the first missing file is the one reported.
+  const caCert = await pick(cluster['certificate-authority-data'], cluster['certificate-authority'], 'certificate-authority', context.cluster);
+  const clientCert = await pick(user['client-certificate-data'], user['client-certificate'], 'client-cert', context.user);
+  const clientKey = await pick(user['client-key-data'], user['client-key'], 'client-key', context.user);
+  const tokenFromFile = user.token ? undefined : user.tokenFile ? await read('tokenFile', context.user, user.tokenFile) : undefined;
   const token = user.token ?? tokenFromFile?.trim();
 
   const resolved: ResolvedKubeconfig = {
