@@ -3,27 +3,19 @@
 // and the real kubectl against them.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@hubspoke/lab';
 import { kubectl, table } from './support/kubectl.ts';
+import { freePort } from './support/net.ts';
 
 const run = promisify(execFile);
 const BIN = resolve(import.meta.dirname, '../node_modules/.bin');
 let dir: string;
 const children: ChildProcess[] = [];
 let apiserverPort = 0;
-
-async function freePort(host: string): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, host, r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function openssl(...args: string[]): Promise<void> {
   await run('openssl', args, { cwd: dir });

@@ -3,10 +3,10 @@
 // whose serving certificate the cluster CA signed is accepted. And the kubelet's own authn/authz.
 import { request } from 'node:https';
 import { request as httpRequest } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '@hubspoke/lab';
 import { kubectl } from './support/kubectl.ts';
+import { freePort } from './support/net.ts';
 import { createPod, waitRunning } from './support/pods.ts';
 
 const clusters: Cluster[] = [];
@@ -100,11 +100,3 @@ describe('the kubelet’s own authentication and authorization', () => {
     expect(JSON.parse(body).items.map((p: { metadata: { name: string } }) => p.metadata.name)).toContain('chatty');
   });
 });
-
-async function freePort(host: string): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, host, r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}

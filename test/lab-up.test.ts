@@ -8,29 +8,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '@hubspoke/lab';
 import { kubectl } from './support/kubectl.ts';
+import { freePortOn } from './support/net.ts';
 
 const BIN = resolve(import.meta.dirname, '../node_modules/.bin/hubspoke');
 let dir: string | undefined;
-
-async function freePortOn(hosts: string[]): Promise<number> {
-  for (;;) {
-    const s = createServer();
-    await new Promise<void>((r) => s.listen(0, hosts[0], r));
-    const port = (s.address() as AddressInfo).port;
-    await new Promise((r) => s.close(r));
-    const free = await Promise.all(
-      hosts.slice(1).map(
-        (h) =>
-          new Promise<boolean>((r) => {
-            const t = createServer();
-            t.once('error', () => r(false));
-            t.listen(port, h, () => t.close(() => r(true)));
-          }),
-      ),
-    );
-    if (free.every(Boolean)) return port;
-  }
-}
 
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
