@@ -3,3 +3,4 @@ export * from './wait.ts';
 export * from './demo.ts';
 export { up, type UpOptions } from './up.ts';
 export { writeCerts, type CertsOptions } from './certs.ts';
+export * from './attacker/index.ts';
