@@ -1,9 +1,10 @@
-// npm run bench: start-up and request-rate figures for the in-process cluster, each printed with a ratio
+// npm run bench: start-up, request-rate and streaming figures for the in-process cluster, each printed with a ratio
 // against a baseline measured in the same run on the same machine.
 import { request, Agent, createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { startCluster } from '@hubspoke/lab';
 import { createCA, issueCertificate } from '@hubspoke/pki';
+import { benchStreams } from './bench-streams.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -69,11 +70,15 @@ async function main(): Promise<void> {
   bare.close();
   await cluster.close();
 
+  // 3. Streams through apiserver → kubelet → pod (a fresh cluster of its own).
+  const streams = await benchStreams();
+
   const rows = [
     ['in-process cluster: nothing → 2 Ready nodes', `${start.toFixed(0)} ms (median of ${RUNS})`, `${(start / 300).toFixed(2)} × the 300 ms target`],
     ['baseline: bare Node HTTPS server, fixed JSON', `${baseline.toFixed(0)} req/s`, '1.00'],
     ['apiserver GET configmap (x509 auth, RBAC)', `${get.toFixed(0)} req/s`, `${(get / baseline).toFixed(2)} × baseline`],
     ['apiserver LIST 100 configmaps', `${list.toFixed(0)} req/s`, `${(list / baseline).toFixed(2)} × baseline`],
+    ...streams,
   ];
   console.log(`hubspoke bench, ${new Date().toISOString().slice(0, 10)}, ${CONCURRENCY} clients, ${REQUESTS} requests each rate`);
   console.log('| measurement | figure | ratio |\n|---|---|---|');
