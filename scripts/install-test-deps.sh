@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Makes sure the real clients the tests judge against are present: kubectl's versioned binaries
-# (kubectl.1.27 … kubectl.1.33 beside the `kubectl` dispatcher on the PATH) and openssl.
+# (kubectl.1.27 … kubectl.1.33 beside the `kubectl` dispatcher on the PATH), openssl, and tmux (a real
+# pseudo-terminal for `kubectl exec -it`).
 set -euo pipefail
 
 missing=()
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${missing[*]} from Debian's packages"

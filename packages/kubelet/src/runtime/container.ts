@@ -142,6 +142,7 @@ class ToyContainer implements ContainerHandle {
         stderr: req.stderr,
         tty: req.tty ?? false,
         onlcr: req.tty ?? false,
+        terminalSize: req.terminalSize,
         signal,
       });
     } finally {

@@ -68,6 +68,8 @@ function sinceBound(opts: ReadLogOptions): bigint | undefined {
   return bounds.length ? bounds.reduce((a, b) => (a > b ? a : b)) : undefined;
 }
 
+const NEWLINE = Buffer.from('\n');
+
 /** Turns records into output: filtering, line-start timestamps, and the byte limit. */
 class LogEmitter {
   done = false;
@@ -83,7 +85,10 @@ class LogEmitter {
     },
   ) {
     this.remaining = opts.limitBytes ?? Infinity;
+    this.needsTime = opts.since !== undefined || opts.timestamps === true;
   }
+
+  private readonly needsTime: boolean;
 
   consume(data: Buffer): { output: Buffer; rest: Buffer } {
     const parts: Buffer[] = [];
@@ -91,7 +96,7 @@ class LogEmitter {
     while (!this.done) {
       const nl = data.indexOf(0x0a, start);
       if (nl < 0) break;
-      const record = parseCriRecord(data.subarray(start, nl));
+      const record = parseCriRecord(data.subarray(start, nl), this.needsTime);
       start = nl + 1;
       if (!record || !this.opts.accepts(record.stream)) continue;
       if (this.opts.since !== undefined && record.time < this.opts.since) continue;
@@ -99,7 +104,7 @@ class LogEmitter {
         this.emit(parts, Buffer.from(`${formatTimestamp(record.time, true)} `));
       }
       this.emit(parts, record.content);
-      if (!record.partial) this.emit(parts, Buffer.from('\n'));
+      if (!record.partial) this.emit(parts, NEWLINE);
       this.atLineStart[record.stream] = !record.partial;
     }
     return { output: Buffer.concat(parts), rest: data.subarray(start) };

@@ -1,7 +1,7 @@
 // The toy shell: one interpreter for the shell image's main process and for `exec` in every image. It runs
 // only its own builtins over the pod's virtual file system; it never starts a host process.
 import type { Readable, Writable } from 'node:stream';
-import { builtins, ExitRequest, type ShellState } from './shell/builtins.ts';
+import { builtins, ExitRequest, type ShellState, type Terminal, type TerminalSize } from './shell/builtins.ts';
 import { ArithmeticError, expandWord, expandWords, type ExpansionScope } from './shell/expand.ts';
 import {
   BrokenPipeError,
@@ -38,8 +38,13 @@ export interface ShellStreams {
   tty?: boolean;
   /** Translate "\n" to "\r\n" on output (what a tty device does); leave false when the caller already does. */
   onlcr?: boolean;
+  /** The tty's current size as the client last reported it; undefined (or absent) means 80 columns × 24 rows. */
+  terminalSize?: () => TerminalSize | undefined;
   signal?: AbortSignal;
 }
+
+/** A terminal's size until its client reports one: the classic VT100's 80 columns by 24 rows. */
+export const DEFAULT_TERMINAL_SIZE: Readonly<TerminalSize> = { width: 80, height: 24 };
 
 const BIN_DIRECTORIES = new Set(['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']);
 const SHELLS = new Set(['sh', 'ash', 'bash']);
@@ -68,12 +73,14 @@ export async function runShellProcess(config: ShellConfig, argv: string[], strea
   const stderr = streams.tty ? stdout : streams.stderr ? terminalize(writableOutput(streams.stderr)) : discard;
   const raw = readableInput(streams.stdin);
   const terminal = streams.tty ? new LineDiscipline(raw, stdout) : undefined;
+  const sizeOf = streams.terminalSize;
   const shell = new Shell({
     vars: new Map(Object.entries(config.env)),
     cwd: config.cwd || '/',
     hostname: config.hostname,
     fs: new VirtualFs(config.files),
-    terminal,
+    lineDiscipline: terminal,
+    terminal: terminal && { input: terminal, size: () => ({ ...(sizeOf?.() ?? DEFAULT_TERMINAL_SIZE) }) },
     pid: config.pid ?? nextPid++,
   });
   try {
@@ -93,7 +100,8 @@ interface ShellInit {
   cwd: string;
   hostname: string;
   fs: VirtualFs;
-  terminal?: LineDiscipline;
+  lineDiscipline?: LineDiscipline;
+  terminal?: Terminal;
   pid: number;
   positional?: string[];
 }
@@ -107,7 +115,8 @@ class Shell implements ShellState {
   status = 0;
   readonly hostname: string;
   readonly fs: VirtualFs;
-  private readonly terminal?: LineDiscipline;
+  readonly terminal?: Terminal;
+  private readonly lineDiscipline?: LineDiscipline;
   private readonly pid: number;
   private positional: string[];
 
@@ -117,6 +126,7 @@ class Shell implements ShellState {
     this.hostname = init.hostname;
     this.fs = init.fs;
     this.terminal = init.terminal;
+    this.lineDiscipline = init.lineDiscipline;
     this.pid = init.pid;
     this.positional = init.positional ?? ['sh'];
   }
@@ -203,7 +213,7 @@ class Shell implements ShellState {
 
   /** Reads commands from stdin; with a terminal, prompts and lets Ctrl-C interrupt the running command. */
   private async interactive(io: ShellIO, signal: AbortSignal): Promise<number> {
-    const terminal = this.terminal && io.stdin === this.terminal ? this.terminal : undefined;
+    const terminal = this.lineDiscipline && io.stdin === this.lineDiscipline ? this.lineDiscipline : undefined;
     const previousInterrupt = terminal?.onInterrupt;
     const prompt = () => `${this.cwd === this.vars.get('HOME') ? '~' : this.cwd} # `;
     const idle = () => void io.stdout.write(prompt()).catch(() => undefined);

@@ -57,6 +57,11 @@ export interface ExecRequest {
   stdout: Writable;
   stderr?: Writable;
   tty?: boolean;
+  /**
+   * With tty: the client's terminal size as last reported (undefined before the first report), read
+   * whenever the command asks, so resizes during the exec reach it; without, the size is 80x24.
+   */
+  terminalSize?: () => { width: number; height: number } | undefined;
   signal?: AbortSignal;
 }
 

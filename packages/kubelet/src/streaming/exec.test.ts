@@ -126,6 +126,23 @@ describe('exec over WebSocket', () => {
     }
   });
 
+  it('runs a tty exec at 24x80 until the client resizes, then at the size it sent', async () => {
+    const unsized = await ChannelClient.connect(execURL(['sh', '-c', 'stty size'], 'output=1&tty=1'), ['v5.channel.k8s.io']);
+    await unsized.closed;
+    expect(unsized.received(1).toString()).toBe('24 80\r\n');
+
+    const client = await ChannelClient.connect(execURL(['sh'], 'input=1&output=1&tty=1'), ['v5.channel.k8s.io']);
+    client.send(4, '{"Width":100,"Height":30}');
+    client.send(0, 'stty size\r');
+    await client.waitFor(() => client.received(1).toString().includes('\r\n30 100\r\n'));
+    client.send(4, '{"width":140,"height":45}');
+    client.send(0, 'stty size\r');
+    await client.waitFor(() => client.received(1).toString().includes('\r\n45 140\r\n'));
+    client.send(0, 'exit 7\r');
+    await client.closed;
+    expect(JSON.parse(client.received(3).toString())).toMatchObject({ reason: 'NonZeroExitCode', details: { causes: [{ message: '7' }] } });
+  });
+
   it('stops the command when the client leaves', async () => {
     const client = await ChannelClient.connect(execURL(['sh', '-c', 'echo started; sleep 60; echo never']), ['v5.channel.k8s.io']);
     await client.waitFor(() => client.received(1).toString() === 'started\n');

@@ -4,7 +4,7 @@
 import type { ContainerHandle } from '../runtime/index.ts';
 import { discardWritable, SessionLifetime } from './session-lifetime.ts';
 import { exitCodeStatus, internalErrorStatus, successStatus } from './status.ts';
-import type { RemoteCommandSession, StreamStatus } from './types.ts';
+import type { RemoteCommandSession, StreamStatus, TerminalSize } from './types.ts';
 
 /** One exec. */
 export interface ExecOptions {
@@ -28,8 +28,12 @@ export async function runExec(opts: ExecOptions): Promise<void> {
   const stdin = session.stdin ? life.tapReadable(session.stdin) : undefined;
   const stdout = session.stdout ? life.tapWritable(session.stdout) : undefined;
   const stderr = session.stderr ? life.tapWritable(session.stderr) : undefined;
-  // The runtime cannot resize an exec'd process; a resize still counts as activity.
-  session.onResize(() => life.idle.touch());
+  // The latest size is kept from the start: kubectl sends the initial size right after connecting.
+  let terminalSize: TerminalSize | undefined;
+  session.onResize((size) => {
+    life.idle.touch();
+    terminalSize = size;
+  });
 
   let status: StreamStatus;
   try {
@@ -40,6 +44,7 @@ export async function runExec(opts: ExecOptions): Promise<void> {
       stdout: stdout?.writable ?? discardWritable(),
       stderr: stderr?.writable,
       tty: opts.tty,
+      terminalSize: () => terminalSize,
       signal: life.signal,
     });
     status = exitCode === 0 ? successStatus() : exitCodeStatus(opts.command, exitCode);

@@ -19,7 +19,15 @@ export const shellImage: ToyImage = {
       { env: ctx.env, cwd: ctx.workingDir, hostname: ctx.pod.hostname, files: ctx.files, pid: 1 },
       ctx.argv,
       // The container's tty output already translates newlines.
-      { stdin: ctx.stdin, stdout: ctx.stdout, stderr: ctx.stderr, tty: ctx.tty, onlcr: false, signal: ctx.killed },
+      {
+        stdin: ctx.stdin,
+        stdout: ctx.stdout,
+        stderr: ctx.stderr,
+        tty: ctx.tty,
+        onlcr: false,
+        terminalSize: () => ctx.terminalSize(),
+        signal: ctx.killed,
+      },
     );
   },
 };

@@ -3,9 +3,10 @@
 import type { Builtin } from './command.ts';
 import { fileCommands } from './file-commands.ts';
 import { systemCommands } from './system-commands.ts';
+import { terminalCommands } from './terminal-commands.ts';
 import { textCommands } from './text-commands.ts';
 
-export { ExitRequest, type Builtin, type CommandCall, type ShellState } from './command.ts';
+export { ExitRequest, type Builtin, type CommandCall, type ShellState, type Terminal, type TerminalSize } from './command.ts';
 
 /** Every command of the toy shell except `sh` itself (which lives with the interpreter). */
-export const builtins: Record<string, Builtin> = { ...textCommands, ...fileCommands, ...systemCommands };
+export const builtins: Record<string, Builtin> = { ...textCommands, ...fileCommands, ...systemCommands, ...terminalCommands };

@@ -1,6 +1,18 @@
 // What every toy shell command is: a function of its arguments, streams and the shell's state, plus the
 // helpers commands share for reading stdin or named files.
 import type { Input, ShellIO } from './io.ts';
+
+/** A terminal's size in character cells. */
+export interface TerminalSize {
+  width: number;
+  height: number;
+}
+
+/** The terminal a shell process runs on: the input its keystrokes come from, and its current size. */
+export interface Terminal {
+  readonly input: Input;
+  size(): TerminalSize;
+}
 import { resolvePath, type VirtualFs } from './vfs.ts';
 
 /** The shell state commands may read or change. */
@@ -11,6 +23,8 @@ export interface ShellState {
   status: number;
   readonly hostname: string;
   readonly fs: VirtualFs;
+  /** The shell's terminal; undefined when it does not run on a tty. */
+  readonly terminal?: Terminal;
   /** Runs argv as a child process (a copy of this shell's state, plus `env` overrides). */
   spawn(argv: string[], io: ShellIO, signal: AbortSignal, env?: Map<string, string>): Promise<number>;
 }
