@@ -17,6 +17,14 @@ const STDERR = 2;
 const ERROR = 3;
 const RESIZE = 4;
 
+/**
+ * How long a session waits after the handshake before the command may write. client-go ≤1.30 starts reading
+ * the connection before it has created its streams and drops messages for streams it does not know yet
+ * ("Unknown stream id 1, discarding message"), losing a fast command's output and status. A real container
+ * runtime takes longer than that window to start an exec; the toy runtime does not, so the session waits.
+ */
+export const STREAM_SETUP_GRACE_MS = 100;
+
 /** Accepts an exec/attach WebSocket; undefined when refused (already answered on the socket). */
 export async function acceptWebSocketRemoteCommand(
   up: UpgradeRequest,
@@ -24,7 +32,10 @@ export async function acceptWebSocketRemoteCommand(
   connection?: ChannelConnectionOptions,
 ): Promise<RemoteCommandSession | undefined> {
   const conn = await acceptChannelWebSocket(up, REMOTE_COMMAND_PROTOCOLS, connection);
-  return conn ? new WebSocketRemoteCommandSession(conn, opts) : undefined;
+  if (!conn) return undefined;
+  const session = new WebSocketRemoteCommandSession(conn, opts);
+  await new Promise((resolve) => setTimeout(resolve, STREAM_SETUP_GRACE_MS));
+  return session;
 }
 
 /** A Writable that sends each chunk as one message on `channel`, waiting while the socket is backed up. */
@@ -46,6 +57,7 @@ class WebSocketRemoteCommandSession implements RemoteCommandSession {
   readonly stdout?: Writable;
   readonly stderr?: Writable;
   private readonly resizeListeners: ((size: TerminalSize) => void)[] = [];
+  private lastSize: TerminalSize | undefined;
   private readonly sizes = new TerminalSizeDecoder();
   private stdinEnded = false;
   private ending = false;
@@ -69,6 +81,8 @@ class WebSocketRemoteCommandSession implements RemoteCommandSession {
 
   onResize(listener: (size: TerminalSize) => void): void {
     this.resizeListeners.push(listener);
+    // A size that arrived before anyone listened (during the stream-setup grace) is not lost.
+    if (this.lastSize) listener(this.lastSize);
   }
 
   onClose(listener: () => void): void {
@@ -93,7 +107,10 @@ class WebSocketRemoteCommandSession implements RemoteCommandSession {
     if (channel === STDIN && this.stdin && !this.stdinEnded) {
       if (!this.stdin.push(payload)) this.conn.hold(STDIN);
     } else if (channel === RESIZE) {
-      for (const size of this.sizes.push(payload)) for (const listener of this.resizeListeners) listener(size);
+      for (const size of this.sizes.push(payload)) {
+        this.lastSize = size;
+        for (const listener of this.resizeListeners) listener(size);
+      }
     }
   }
 
