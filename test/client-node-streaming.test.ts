@@ -10,15 +10,17 @@ import { createPod, waitRunning } from './support/pods.ts';
 let cluster: Cluster;
 let kc: k8s.KubeConfig;
 
-function collector(): { stream: Writable; text: () => string; bytes: () => Buffer } {
+function collector(): { stream: Writable; text: () => string; bytes: () => Buffer; length: () => number } {
   const chunks: Buffer[] = [];
+  let length = 0;
   const stream = new Writable({
     write(chunk: Buffer, _enc, cb) {
       chunks.push(Buffer.from(chunk));
+      length += chunk.length;
       cb();
     },
   });
-  return { stream, text: () => Buffer.concat(chunks).toString(), bytes: () => Buffer.concat(chunks) };
+  return { stream, text: () => Buffer.concat(chunks).toString(), bytes: () => Buffer.concat(chunks), length: () => length };
 }
 
 beforeAll(async () => {
@@ -73,18 +75,18 @@ describe('@kubernetes/client-node streaming', () => {
     }
   });
 
-  it('port-forwards 16 MiB with a matching SHA-256', async () => {
+  it('port-forwards 64 MiB with a matching SHA-256', async () => {
     const out = collector();
     const input = new PassThrough();
-    const data = randomBytes(16 * 1024 * 1024);
+    const data = randomBytes(64 * 1024 * 1024);
     const result = await new k8s.PortForward(kc).portForward('default', 'echo', [9000], out.stream, null, input);
     const ws = typeof result === 'function' ? result() : result;
     try {
       input.write(data);
-      await waitFor(() => out.bytes().length >= data.length, { timeoutMs: 60_000, intervalMs: 100, what: `16 MiB echoed (got ${out.bytes().length})` });
+      await waitFor(() => out.length() >= data.length, { timeoutMs: 90_000, intervalMs: 100, what: `64 MiB echoed (got ${out.length()})` });
       expect(createHash('sha256').update(out.bytes().subarray(0, data.length)).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
     } finally {
       ws?.close();
     }
-  }, 90_000);
+  }, 120_000);
 });

@@ -127,7 +127,7 @@ describe.each(VERSIONS)('kubectl %s', (version) => {
   it('port-forwards several connections with intact bytes', async () => {
     const pf = await portForward(version, ':9000');
     try {
-      const size = version === '1.32' || version === '1.22' ? 64 * 1024 * 1024 : 4 * 1024 * 1024;
+      const size = 64 * 1024 * 1024;
       const big = await roundTrip(pf.port, size);
       expect(big.received).toBe(big.sent);
       const parallel = await Promise.all([1, 2, 3].map(() => roundTrip(pf.port, 512 * 1024)));
