@@ -3,10 +3,10 @@
 // reads logs and exec output and types into a shell; with it, the apiserver hangs up and the attacker learns
 // nothing, while the real kubelet's CA-signed certificate would pass.
 import { connect as tlsConnect } from 'node:tls';
-import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { channelText, startCluster, startMitm, waitFor, type Cluster, type Mitm } from '@hubspoke/lab';
 import { kubectl, kubectlSpawn } from './support/kubectl.ts';
+import { freePortOn } from './support/net.ts';
 import { createPod, waitRunning } from './support/pods.ts';
 
 const BIND = '127.0.10.1';
@@ -99,25 +99,3 @@ describe('a man in the middle on the advertised kubelet address', () => {
     expect(authorized).toBe(true);
   }, 30_000);
 });
-
-/** A port free on every one of `hosts` (the kubelet binds it on one, the attacker on another). */
-async function freePortOn(hosts: string[]): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const first = createServer();
-    await new Promise<void>((r) => first.listen(0, hosts[0], r));
-    const port = (first.address() as AddressInfo).port;
-    const others = await Promise.all(hosts.slice(1).map((h) => tryListen(h, port)));
-    await new Promise((r) => first.close(r));
-    for (const o of others) if (o) await new Promise((r) => o.close(r));
-    if (others.every(Boolean)) return port;
-  }
-  throw new Error(`no port free on all of ${hosts.join(', ')}`);
-}
-
-function tryListen(host: string, port: number): Promise<ReturnType<typeof createServer> | undefined> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.once('error', () => resolve(undefined));
-    s.listen(port, host, () => resolve(s));
-  });
-}
