@@ -4,6 +4,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { nowMicroTimestamp } from '@hubspoke/api';
+import type { UserInfo } from '@hubspoke/auth';
 import type { ApiRequest } from '../request/context.ts';
 
 /** The sink for audit events. */
@@ -23,9 +24,9 @@ export function auditEvent(req: ApiRequest, stage: string, code: number, now = n
     stage,
     requestURI: req.url,
     verb: info.verb,
-    user: req.user
-      ? { username: req.user.name, ...(req.user.uid ? { uid: req.user.uid } : {}), groups: req.user.groups, ...(req.user.extra ? { extra: req.user.extra } : {}) }
-      : {},
+    // Under impersonation `user` stays the one who authenticated, as audit.k8s.io records it.
+    user: userInfoOf(req.authenticatedUser ?? req.user),
+    ...(req.authenticatedUser && req.user ? { impersonatedUser: userInfoOf(req.user) } : {}),
     sourceIPs: [req.remoteAddress],
     userAgent: req.headers['user-agent'] ?? '',
     responseStatus: { metadata: {}, code },
@@ -49,6 +50,12 @@ export function auditEvent(req: ApiRequest, stage: string, code: number, now = n
     };
   }
   return event;
+}
+
+// An `authentication.k8s.io/v1` UserInfo.
+function userInfoOf(user: UserInfo | undefined): Record<string, unknown> {
+  if (!user) return {};
+  return { username: user.name, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups, ...(user.extra ? { extra: user.extra } : {}) };
 }
 
 /** Audit events appended to a file (`-` = standard output). */

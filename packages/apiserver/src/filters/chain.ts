@@ -1,5 +1,5 @@
-// The request path, listed once and in execution order: request info → authentication → audit →
-// authorization. Plain HTTP requests and upgrades both go through here before any handler runs.
+// The request path, listed once and in execution order: request info → authentication → impersonation →
+// audit → authorization. Plain HTTP requests and upgrades both go through here before any handler runs.
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Authenticator, Authorizer } from '@hubspoke/auth';
@@ -8,6 +8,7 @@ import type { ApiRequest } from '../request/context.ts';
 import { parseRequestInfo } from '../request/request-info.ts';
 import { authenticate } from './authentication.ts';
 import { authorize } from './authorization.ts';
+import { impersonate } from './impersonation.ts';
 
 /** The filters' dependencies. */
 export interface ChainDeps {
@@ -41,8 +42,10 @@ export function withRequestInfo(facts: IncomingFacts): ApiRequest {
   };
 }
 
-/** Steps 2–4: authenticate (401), then authorize (403). Auditing happens when the response is known. */
+/** Steps 2–5: authenticate (401), impersonate (400/403), then authorize (403). Auditing happens when the
+ *  response is known. */
 export async function authenticateAndAuthorize(req: ApiRequest, deps: ChainDeps): Promise<void> {
   await authenticate(req, deps.authenticator);
+  await impersonate(req, deps.authorizer);
   await authorize(req, deps.authorizer);
 }

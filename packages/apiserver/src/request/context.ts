@@ -16,6 +16,8 @@ export interface ApiRequest {
   receivedAt: Date;
   /** Set by the authentication filter. */
   user?: UserInfo;
+  /** Set by the impersonation filter: who really authenticated, while `user` is the one impersonated. */
+  authenticatedUser?: UserInfo;
   /** Audiences the credential was valid for. */
   audiences?: string[];
   /** Set by the authorization filter, for the audit annotations. */
