@@ -45,6 +45,8 @@ export interface ApiserverOptions {
   serviceAccountSigningKey?: string;
   /** `--service-account-issuer` (first one issues; all are accepted). */
   serviceAccountIssuers?: string[];
+  /** `--service-account-jwks-uri`: the `jwks_uri` of the discovery document (default: the external address's). */
+  serviceAccountJwksUri?: string;
   /** `--api-audiences` (default: the issuer). */
   apiAudiences?: string[];
   /** `--service-cluster-ip-range` (default 10.96.0.0/12; the lab uses a 127.x range). */
@@ -76,9 +78,9 @@ export interface ApiserverOptions {
 
 /** Options with every default filled in. */
 export type ApiserverConfig = Required<
-  Omit<ApiserverOptions, 'featureGates' | 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'>
+  Omit<ApiserverOptions, 'featureGates' | 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'serviceAccountJwksUri' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'>
 > &
-  Pick<ApiserverOptions, 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'> & { featureGates: Record<FeatureGate, boolean> };
+  Pick<ApiserverOptions, 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'serviceAccountJwksUri' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'> & { featureGates: Record<FeatureGate, boolean> };
 
 /** A configuration error, worded like kube-apiserver's startup validation. */
 export class ConfigError extends Error {
@@ -130,6 +132,10 @@ export function resolveApiserverConfig(opts: ApiserverOptions): ApiserverConfig 
     else problems.push(`unrecognized feature gate: ${name}`);
   }
   if (!(cfg.kubeletTimeoutMs > 0)) problems.push(`--kubelet-timeout must be positive, got ${cfg.kubeletTimeoutMs}ms`);
+  if (cfg.serviceAccountJwksUri) {
+    if (!URL.canParse(cfg.serviceAccountJwksUri)) problems.push(`service-account-jwks-uri must be a valid URL: ${cfg.serviceAccountJwksUri}`);
+    else if (new URL(cfg.serviceAccountJwksUri).protocol !== 'https:') problems.push(`service-account-jwks-uri requires https scheme, parsed as: ${cfg.serviceAccountJwksUri}`);
+  }
   if (!parseCidr(cfg.serviceClusterIPRange)) problems.push(`--service-cluster-ip-range: invalid CIDR "${cfg.serviceClusterIPRange}"`);
   if (problems.length) throw new ConfigError(problems.join('\n'));
   return cfg;

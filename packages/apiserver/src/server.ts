@@ -25,6 +25,7 @@ import { createKubeletClient } from './kubelet/client.ts';
 import { findKubeletRoute, kubeletRoutes } from './proxy/kubelet-routes.ts';
 import { handleResource, type ResourceContext, type SubresourceHandler } from './handlers/resources.ts';
 import { nonResource } from './handlers/non-resource.ts';
+import { createOidcDiscovery } from './handlers/oidc-discovery.ts';
 import { OpenApiV3 } from './handlers/openapi.ts';
 import type { TokenSigner } from './handlers/token-request.ts';
 import { strategies } from './registry/strategies/index.ts';
@@ -107,13 +108,17 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
     websocketNeedsCreate: cfg.featureGates.AuthorizePodWebsocketUpgradeCreatePermission,
     log: logger.child({ component: 'kubelet-proxy' }),
   });
+  const oidc = createOidcDiscovery({ issuer: cfg.serviceAccountIssuers[0], jwksUri: cfg.serviceAccountJwksUri, publicKeysPem: cfg.serviceAccountKeys });
+  // As kube-apiserver: without usable keys or issuer the discovery endpoints are simply not installed.
+  if (!oidc.ok && cfg.serviceAccountKeys.length > 0) log.warn({ reason: oidc.reason }, 'service account issuer discovery disabled');
+  const discovery = oidc.ok ? oidc.discovery : undefined;
   let serverAddress = '';
   const chain = { authenticator, authorizer, audit };
   installRoutes(
     app,
     async (req) => {
       await authenticateAndAuthorize(req, chain);
-      if (!req.info.isResourceRequest) return nonResource({ catalog, openapi, serverAddress, ready: () => ready }, req);
+      if (!req.info.isResourceRequest) return nonResource({ catalog, openapi, serverAddress, oidc: discovery, ready: () => ready }, req);
       const viaKubelet = findKubeletRoute(toKubelets, req.info);
       if (viaKubelet) return viaKubelet.serve(req);
       return handleResource(ctx, req);

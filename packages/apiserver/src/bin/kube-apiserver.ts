@@ -23,6 +23,7 @@ const program = new Command('kube-apiserver')
   .option('--service-account-key-file <file>', 'PEM public (or private) key used to verify ServiceAccount tokens. Repeatable.', collectRepeat)
   .option('--service-account-signing-key-file <file>', 'Private key used to sign ServiceAccount tokens (TokenRequest).')
   .option('--service-account-issuer <url>', 'Identifier of the ServiceAccount token issuer (the iss claim). Repeatable; the first one issues.', collectRepeat)
+  .option('--service-account-jwks-uri <url>', 'Overrides the URI for the JSON Web Key Set in the discovery doc served at /.well-known/openid-configuration. Useful when the discovery doc and key set are served to relying parties from a URL other than the API server\'s external address.')
   .option('--api-audiences <list>', 'Audiences the API accepts in tokens. Defaults to the issuer.', collectList)
   .option('--service-cluster-ip-range <cidr>', 'CIDR from which Service ClusterIPs are allocated; the first address is the kubernetes Service.', '10.96.0.0/12')
   .option('--audit-log-path <file>', 'Write audit.k8s.io/v1 events (level Metadata) to this file; "-" means standard out.')
@@ -57,6 +58,7 @@ const options: ApiserverOptions = {
   serviceAccountKeys: verifyKeys,
   serviceAccountSigningKey: signingKey,
   serviceAccountIssuers: o.serviceAccountIssuer,
+  serviceAccountJwksUri: o.serviceAccountJwksUri,
   apiAudiences: o.apiAudiences,
   serviceClusterIPRange: o.serviceClusterIpRange,
   auditLogPath: o.auditLogPath,

@@ -9,6 +9,7 @@ import {
   apiGroup,
 } from '@hubspoke/api';
 import { negotiateAggregatedDiscovery } from '../http/negotiate.ts';
+import type { OidcDiscovery } from './oidc-discovery.ts';
 import type { OpenApiV3 } from './openapi.ts';
 import type { ApiRequest, ApiResponse } from '../request/context.ts';
 
@@ -30,6 +31,8 @@ export interface NonResourceContext {
   catalog: ResourceCatalog;
   openapi: OpenApiV3;
   serverAddress: string;
+  /** ServiceAccount issuer discovery; absent when no keys are configured (the paths are then unknown). */
+  oidc?: OidcDiscovery;
   ready(): boolean;
 }
 
@@ -45,6 +48,8 @@ export function nonResource(ctx: NonResourceContext, req: ApiRequest): ApiRespon
     const text = verbose ? `[+]ping ok\n[${ok ? '+' : '-'}]poststarthook/hubspoke-bootstrap ${ok ? 'ok' : 'failed: not finished'}\n${ok ? `${path.slice(1)} check passed` : `${path.slice(1)} check failed`}\n` : ok ? 'ok' : 'not ready';
     return { status: ok ? 200 : 500, body: text, headers: { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' } };
   }
+  const discovered = ctx.oidc?.serve(path, ctx.serverAddress);
+  if (discovered) return discovered;
   if (path === '/openapi/v3') return json(ctx.openapi.index());
   if (path.startsWith('/openapi/v3/')) {
     const doc = ctx.openapi.document(path.slice('/openapi/v3/'.length));
