@@ -62,6 +62,12 @@ export interface ApiserverOptions {
   kubeletCertificateAuthority?: string;
   /** `--kubelet-timeout`: how long dialing a kubelet (TCP and TLS) may take, in ms (default 5 000). */
   kubeletTimeoutMs?: number;
+  /**
+   * hubspoke-specific `--proxy-allow-loopback-addresses` (default false): let pods/proxy and services/proxy dial
+   * loopback pod/endpoint addresses. Kubernetes always refuses them (400 `address not allowed`); the single-host
+   * lab puts pods on 127.x, so the lab turns this on. A documented lab deviation.
+   */
+  proxyAllowLoopback?: boolean;
   /** `--feature-gates` as name → enabled; unknown names are a startup error. */
   featureGates?: Record<string, boolean>;
   /** CA handed to pods in `kube-root-ca.crt` (default: clientCA). */
@@ -105,6 +111,7 @@ export function resolveApiserverConfig(opts: ApiserverOptions): ApiserverConfig 
     serviceClusterIPRange: opts.serviceClusterIPRange ?? '10.96.0.0/12',
     kubeletPreferredAddressTypes: opts.kubeletPreferredAddressTypes ?? [...DEFAULT_PREFERRED_ADDRESS_TYPES],
     kubeletTimeoutMs: opts.kubeletTimeoutMs ?? 5_000,
+    proxyAllowLoopback: opts.proxyAllowLoopback ?? false,
     featureGates: { ...FEATURE_GATE_DEFAULTS },
     nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs ?? 40_000,
     watchCacheSize: opts.watchCacheSize ?? 10_000,

@@ -106,6 +106,7 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
     timeoutMs: cfg.kubeletTimeoutMs,
     authorizer,
     websocketNeedsCreate: cfg.featureGates.AuthorizePodWebsocketUpgradeCreatePermission,
+    proxyAllowLoopback: cfg.proxyAllowLoopback,
     log: logger.child({ component: 'kubelet-proxy' }),
   });
   const oidc = createOidcDiscovery({ issuer: cfg.serviceAccountIssuers[0], jwksUri: cfg.serviceAccountJwksUri, publicKeysPem: cfg.serviceAccountKeys });

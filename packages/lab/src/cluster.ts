@@ -114,6 +114,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       tokenAuthFile: tokenCsv || undefined,
       // What kubeadm sets: lab node names do not resolve, their addresses do.
       kubeletPreferredAddressTypes: ['InternalIP', 'ExternalIP', 'Hostname'],
+      proxyAllowLoopback: true, // lab deviation: pods live on 127.x (Kubernetes refuses loopback proxy targets)
       ...(options.verifyKubelets ? { kubeletCertificateAuthority: pki.ca.cert } : {}),
       ...options.apiserver,
     },

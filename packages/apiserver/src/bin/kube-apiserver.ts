@@ -32,6 +32,7 @@ const program = new Command('kube-apiserver')
   .option('--kubelet-certificate-authority <file>', 'CA that verifies kubelet serving certificates. UNSET (the default) MEANS KUBELETS ARE NOT VERIFIED.')
   .option('--kubelet-preferred-address-types <list>', 'Preferred NodeAddressTypes for kubelet connections.', collectList)
   .addOption(new Option('--kubelet-timeout <duration>', 'Timeout for kubelet operations (dialing and the TLS handshake).').argParser(parseDuration).default(5_000, '5s'))
+  .option('--proxy-allow-loopback-addresses [bool]', 'hubspoke lab deviation: let pods/proxy and services/proxy reach loopback addresses (Kubernetes refuses them: "address not allowed").', parseBool, false)
   .option('--feature-gates <mapping>', 'A set of key=value pairs that describe feature gates, e.g. AuthorizePodWebsocketUpgradeCreatePermission=true.', parseFeatureGates)
   .addOption(new Option('-v, --v <level>', 'Log verbosity (0 = info, 4+ = debug).').argParser(parseIntFlag).default(0));
 
@@ -67,6 +68,7 @@ const options: ApiserverOptions = {
   kubeletCertificateAuthority: read(o.kubeletCertificateAuthority),
   kubeletPreferredAddressTypes: o.kubeletPreferredAddressTypes,
   kubeletTimeoutMs: o.kubeletTimeout,
+  proxyAllowLoopback: o.proxyAllowLoopbackAddresses,
   featureGates: o.featureGates,
   logLevel: o.v >= 4 ? 'debug' : 'info',
 };

@@ -24,6 +24,8 @@ const REQUESTS: Record<string, { method: string; path: string; upgrade: boolean 
   'pods/attach': { method: 'POST', path: '/api/v1/namespaces/default/pods/web/attach?stdout=1', upgrade: true },
   'pods/portforward': { method: 'POST', path: '/api/v1/namespaces/default/pods/web/portforward?ports=80', upgrade: true },
   'nodes/proxy': { method: 'GET', path: '/api/v1/nodes/node-a/proxy/pods', upgrade: true },
+  'pods/proxy': { method: 'GET', path: '/api/v1/namespaces/default/pods/web:8080/proxy/', upgrade: true },
+  'services/proxy': { method: 'GET', path: '/api/v1/namespaces/default/services/https:web:443/proxy/x', upgrade: true },
 };
 
 describe('the kubelet route table', () => {
@@ -41,7 +43,8 @@ describe('the kubelet route table', () => {
       '/api/v1/namespaces/default/nodes/node-a/proxy/x',
       '/apis/example.com/v1/namespaces/default/pods/web/exec',
       '/api/v1/namespaces/default/pods/web/status',
-      '/api/v1/namespaces/default/services/web/proxy/',
+      '/api/v1/services/web/proxy/',
+      '/api/v1/pods/web/proxy/',
     ];
     for (const path of miss) expect(findKubeletRoute(routes, parseRequestInfo('GET', path))).toBeUndefined();
   });

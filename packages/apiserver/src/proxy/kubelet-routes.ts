@@ -1,6 +1,7 @@
-// Every API subresource the apiserver serves by talking to a kubelet, in one table: pods/log, pods/exec,
-// pods/attach, pods/portforward and nodes/proxy. Each entry answers plain HTTP requests and, where Kubernetes
-// allows it, upgrades; the server reaches them only after authentication and authorization.
+// Every API subresource the apiserver serves by talking to a kubelet or proxying to a node, pod or service, in
+// one table: pods/log, pods/exec, pods/attach, pods/portforward, nodes/proxy, pods/proxy and services/proxy.
+// Each entry answers plain HTTP requests and, where Kubernetes allows it, upgrades; the server reaches them
+// only after authentication and authorization.
 import type { IncomingMessage } from 'node:http';
 import { ApiError, badRequest, methodNotAllowed } from '@hubspoke/api';
 import type { Authorizer } from '@hubspoke/auth';
@@ -9,6 +10,9 @@ import type { RequestInfo } from '../request/request-info.ts';
 import { forwardHeaders } from './forward-headers.ts';
 import { sendBackendRequest } from './http-proxy.ts';
 import { nodeProxyTarget, type NodeProxyDeps } from './node-proxy.ts';
+import { podProxyTarget } from './pod-proxy.ts';
+import type { ProxyTarget } from './proxy-backend.ts';
+import { serviceProxyTarget } from './service-proxy.ts';
 import { podLog } from './pod-log.ts';
 import { podStreamLocation, type PodStream } from './pod-streams.ts';
 import type { RelayedResponse } from './relayed-response.ts';
@@ -32,6 +36,8 @@ export interface KubeletRoutesDeps extends NodeProxyDeps {
   authorizer: Authorizer;
   /** AuthorizePodWebsocketUpgradeCreatePermission. */
   websocketNeedsCreate: boolean;
+  /** Lab deviation: let pods/proxy and services/proxy dial loopback addresses (Kubernetes refuses them). */
+  proxyAllowLoopback?: boolean;
 }
 
 const STREAM_METHODS = ['GET', 'POST'];
@@ -59,26 +65,29 @@ export function kubeletRoutes(deps: KubeletRoutesDeps): KubeletRoute[] {
       });
     },
   });
+  const proxyRoute = (name: string, resolve: (req: ApiRequest) => Promise<ProxyTarget>): KubeletRoute => ({
+    name,
+    methods: PROXY_METHODS,
+    serve: async (req) => serveProxy(deps, req, await resolve(req)),
+    async upgrade(req, conn) {
+      const target = await resolve(req);
+      return proxyUpgrade({
+        client: conn,
+        backend: { url: target.url, dial: target.connect },
+        method: req.method,
+        headers: forwardHeaders({ rawHeaders: conn.rawHeaders, filtered: req.headers, host: target.url.host, remoteAddress: req.remoteAddress, upgrade: true }),
+        log: deps.log,
+      });
+    },
+  });
   const routes: KubeletRoute[] = [
     { name: 'pods/log', methods: ['GET'], serve: (req) => podLog(deps, req) },
     stream('exec'),
     stream('attach'),
     stream('portforward'),
-    {
-      name: 'nodes/proxy',
-      methods: PROXY_METHODS,
-      serve: (req) => serveNodeProxy(deps, req),
-      async upgrade(req, conn) {
-        const target = await nodeProxyTarget(deps, req);
-        return proxyUpgrade({
-          client: conn,
-          backend: { url: target.url, dial: target.connect },
-          method: req.method,
-          headers: forwardHeaders({ rawHeaders: conn.rawHeaders, filtered: req.headers, host: target.url.host, remoteAddress: req.remoteAddress, upgrade: true }),
-          log: deps.log,
-        });
-      },
-    },
+    proxyRoute('nodes/proxy', (req) => nodeProxyTarget(deps, req)),
+    proxyRoute('pods/proxy', (req) => podProxyTarget(deps, req)),
+    proxyRoute('services/proxy', (req) => serviceProxyTarget(deps, req)),
   ];
   return routes.map(withMethodCheck);
 }
@@ -106,7 +115,7 @@ function withMethodCheck(route: KubeletRoute): KubeletRoute {
 /** The route for a request, if it targets a kubelet-backed subresource (`/api/v1/…` only). */
 export function findKubeletRoute(routes: readonly KubeletRoute[], info: RequestInfo): KubeletRoute | undefined {
   if (!info.isResourceRequest || info.apiPrefix !== 'api' || info.apiVersion !== 'v1' || !info.name || !info.subresource) return undefined;
-  if (info.resource === 'pods' && !info.namespace) return undefined;
+  if ((info.resource === 'pods' || info.resource === 'services') && !info.namespace) return undefined;
   if (info.resource === 'nodes' && info.namespace) return undefined;
   return routes.find((r) => r.name === `${info.resource}/${info.subresource}`);
 }
@@ -115,9 +124,8 @@ async function requireCreateForWebsocket(deps: KubeletRoutesDeps, req: ApiReques
   if (deps.websocketNeedsCreate && req.method.toUpperCase() === 'GET') await requireCreatePermission(req, deps.authorizer);
 }
 
-async function serveNodeProxy(deps: KubeletRoutesDeps, req: ApiRequest): Promise<ApiResponse | RelayedResponse> {
+async function serveProxy(deps: KubeletRoutesDeps, req: ApiRequest, target: ProxyTarget): Promise<ApiResponse | RelayedResponse> {
   const method = req.method.toUpperCase();
-  const target = await nodeProxyTarget(deps, req);
   // Kubernetes redirects an empty proxy path to the directory form (issue 4958).
   if (target.emptyPath && (method === 'GET' || method === 'HEAD')) {
     return { status: 301, body: '', headers: { location: `${target.prefix}/${target.url.search}` } };
@@ -133,7 +141,7 @@ async function serveNodeProxy(deps: KubeletRoutesDeps, req: ApiRequest): Promise
       body: req.body,
     });
   } catch (err) {
-    deps.log?.info({ node: req.info.name, err: (err as Error).message }, 'node proxy request failed');
+    deps.log?.info({ resource: req.info.resource, name: req.info.name, err: (err as Error).message }, 'proxy request failed');
     throw new ApiError(500, '', (err as Error).message);
   }
   return { relay: { status: res.statusCode ?? 502, headers: responseHeaders(res, target.url, target.prefix), body: res } };

@@ -58,10 +58,10 @@ export function splitSchemeNamePort(id: string): { scheme: string; name: string;
   return { scheme, name, port };
 }
 
-/** The raw (still escaped) path after `…/nodes/ID/proxy`, and everything before it. */
+/** The raw (still escaped) path after `…/{nodes,pods,services}/ID/proxy`, and everything before it. */
 export function proxyPath(rawUrl: string): { prefix: string; rest: string } {
   const path = rawUrl.split('?')[0];
-  const m = /^(.*?\/nodes\/[^/]+\/proxy)(\/.*)?$/.exec(path);
+  const m = /^(.*?\/(?:nodes|pods|services)\/[^/]+\/proxy)(\/.*)?$/.exec(path);
   return m ? { prefix: m[1], rest: m[2] ?? '' } : { prefix: path, rest: '' };
 }
 
