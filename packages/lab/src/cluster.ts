@@ -3,7 +3,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApiserver, type ApiserverHandle, type ApiserverOptions } from '@hubspoke/apiserver';
+import { firstServiceIP, startApiserver, type ApiserverHandle, type ApiserverOptions } from '@hubspoke/apiserver';
 import { createClient, type ApiClient } from '@hubspoke/client';
 import { startKubelet, type KubeletHandle, type KubeletConfigInput } from '@hubspoke/kubelet';
 import { buildKubeconfig, createClusterPki, kubeconfigToYaml, writeClusterPki, type ClusterPki, type PkiPaths } from '@hubspoke/pki';
@@ -83,7 +83,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const ownDir = !options.dir;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'hubspoke-')));
   const serviceRange = options.apiserver?.serviceClusterIPRange ?? LAB_SERVICE_RANGE;
-  const serviceIP = firstIP(serviceRange);
+  const serviceIP = firstServiceIP(serviceRange);
   const nodes = names.map((name, i) => ({ name, address: `${prefix}.${i + 1}` }));
 
   const pki = await createClusterPki({
@@ -196,11 +196,4 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await closeAll();
     throw err;
   }
-}
-
-function firstIP(cidr: string): string {
-  const [base] = cidr.split('/');
-  const parts = base.split('.').map(Number);
-  parts[3] += 1;
-  return parts.join('.');
 }

@@ -1,5 +1,5 @@
 // Binding (`POST …/pods/P/binding` or `…/bindings`): assigns a pod to a node, once.
-import { ApiError, badRequest, notFound, successStatus, type KubeObject } from '@hubspoke/api';
+import { ApiError, badRequest, notFound, nowTimestamp, successStatus, type KubeObject } from '@hubspoke/api';
 import type { MemoryStorage } from '../storage/memory.ts';
 
 /** Bind `namespace/podName` to the body's target node. */
@@ -18,7 +18,7 @@ export async function bindPod(storage: MemoryStorage, namespace: string, podName
       }
       const status = (pod.status ?? {}) as { conditions?: unknown[] };
       const conditions = (status.conditions ?? []).filter((c) => (c as { type?: string }).type !== 'PodScheduled');
-      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTimestamp() });
       return { ...pod, spec: { ...spec, nodeName: target.name }, status: { ...status, conditions } };
     });
   } catch (err) {

@@ -1,6 +1,6 @@
 // watch: streams storage events as JSON lines (`{"type":…,"object":…}`), with bookmarks, a server-side
 // timeout, and an end for watchers that cannot keep up (rather than buffering without bound).
-import { badRequest, type KubeObject, type ResourceDefinition, type WatchEvent } from '@hubspoke/api';
+import { apiVersionOf, badRequest, type KubeObject, type ResourceDefinition, type WatchEvent } from '@hubspoke/api';
 import { storeOf, type RestContext } from './context.ts';
 import { compileSelectors, indexedNodeName, NODE_NAME_INDEX } from './predicate.ts';
 
@@ -82,7 +82,7 @@ export function startWatch(ctx: RestContext, req: WatchRequest, sink: WatchSink)
     const tick = (): void => {
       send({
         type: 'BOOKMARK',
-        object: { kind: req.def.kind, apiVersion: req.def.group ? `${req.def.group}/${req.def.version}` : req.def.version, metadata: { resourceVersion: ctx.storage.currentResourceVersion() } },
+        object: { kind: req.def.kind, apiVersion: apiVersionOf(req.def), metadata: { resourceVersion: ctx.storage.currentResourceVersion() } },
       });
       timers.push(setTimeout(tick, BOOKMARK_INTERVAL_MS).unref());
     };

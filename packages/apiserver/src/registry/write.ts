@@ -6,9 +6,11 @@ import {
   applyPatch,
   badRequest,
   clone,
+  conflict,
   forbidden,
   invalid,
   notFound,
+  STALE_OBJECT_MESSAGE,
   type KubeObject,
   type ResourceDefinition,
 } from '@hubspoke/api';
@@ -110,7 +112,7 @@ async function write(
   const updateFn = (current: KubeObject): KubeObject => {
     const next = produce(clone(current));
     if (patchPrecondition && next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) {
-      throw staleConflict(def, name);
+      throw conflict({ group: def.group, resource: def.plural }, name, STALE_OBJECT_MESSAGE);
     }
     if (next.metadata.name !== undefined && next.metadata.name !== name) {
       throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
@@ -123,7 +125,7 @@ async function write(
       result = clone(current);
       if (next.status === undefined) delete result.status;
       else result.status = next.status;
-      // Status writers may also touch labels/annotations in Kubernetes? No: only status is kept.
+      // A status write keeps everything but status from the stored object.
     } else {
       result = next;
       if (strategy.hasStatus) {
@@ -149,14 +151,6 @@ async function write(
     if (err instanceof ApiError && err.code === 404) throw notFound({ group: def.group, resource: def.plural }, name);
     throw err;
   }
-}
-
-function staleConflict(def: ResourceDefinition, name: string): ApiError {
-  return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${def.group ? `${def.plural}.${def.group}` : def.plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`, {
-    name,
-    group: def.group || undefined,
-    kind: def.plural,
-  });
 }
 
 function validate(def: ResourceDefinition, obj: KubeObject, old?: KubeObject): void {
