@@ -68,6 +68,20 @@ export interface ApiserverOptions {
    * lab puts pods on 127.x, so the lab turns this on. A documented lab deviation.
    */
   proxyAllowLoopback?: boolean;
+  /**
+   * `--enable-admission-plugins` / `--disable-admission-plugins`: names added to or removed from the default
+   * set (see admission/plugins.ts). Unknown names are a startup error.
+   */
+  enableAdmissionPlugins?: string[];
+  disableAdmissionPlugins?: string[];
+  /**
+   * kube-controller-manager's `--cluster-signing-cert-file` / `--cluster-signing-key-file` contents: the CA the
+   * built-in CSR signer issues kubelet client and serving certificates from. Absent = CSRs are never signed.
+   */
+  clusterSigningCert?: string;
+  clusterSigningKey?: string;
+  /** kube-controller-manager's `--cluster-signing-duration` in ms (default 8760h, one year). */
+  clusterSigningDurationMs?: number;
   /** `--feature-gates` as name → enabled; unknown names are a startup error. */
   featureGates?: Record<string, boolean>;
   /** CA handed to pods in `kube-root-ca.crt` (default: clientCA). */
@@ -84,9 +98,9 @@ export interface ApiserverOptions {
 
 /** Options with every default filled in. */
 export type ApiserverConfig = Required<
-  Omit<ApiserverOptions, 'featureGates' | 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'serviceAccountJwksUri' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'>
+  Omit<ApiserverOptions, 'featureGates' | 'clusterSigningCert' | 'clusterSigningKey' | 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'serviceAccountJwksUri' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'>
 > &
-  Pick<ApiserverOptions, 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'serviceAccountJwksUri' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'> & { featureGates: Record<FeatureGate, boolean> };
+  Pick<ApiserverOptions, 'clusterSigningCert' | 'clusterSigningKey' | 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'serviceAccountJwksUri' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'> & { featureGates: Record<FeatureGate, boolean> };
 
 /** A configuration error, worded like kube-apiserver's startup validation. */
 export class ConfigError extends Error {
@@ -113,6 +127,9 @@ export function resolveApiserverConfig(opts: ApiserverOptions): ApiserverConfig 
     kubeletTimeoutMs: opts.kubeletTimeoutMs ?? 5_000,
     proxyAllowLoopback: opts.proxyAllowLoopback ?? false,
     featureGates: { ...FEATURE_GATE_DEFAULTS },
+    enableAdmissionPlugins: opts.enableAdmissionPlugins ?? [],
+    disableAdmissionPlugins: opts.disableAdmissionPlugins ?? [],
+    clusterSigningDurationMs: opts.clusterSigningDurationMs ?? 8760 * 3600_000,
     nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs ?? 40_000,
     watchCacheSize: opts.watchCacheSize ?? 10_000,
     controllers: opts.controllers ?? true,
@@ -131,6 +148,9 @@ export function resolveApiserverConfig(opts: ApiserverOptions): ApiserverConfig 
     problems.push(`--authorization-mode: ${cfg.authorizationModes.join(',')} has mode specified more than once`);
   }
   if (Boolean(cfg.tlsCert) !== Boolean(cfg.tlsKey)) problems.push('--tls-cert-file and --tls-private-key-file must be given together');
+  if (Boolean(cfg.clusterSigningCert) !== Boolean(cfg.clusterSigningKey)) {
+    problems.push('--cluster-signing-cert-file and --cluster-signing-key-file must be given together');
+  }
   if (Boolean(cfg.kubeletClientCert) !== Boolean(cfg.kubeletClientKey)) {
     problems.push('--kubelet-client-certificate and --kubelet-client-key must be given together');
   }

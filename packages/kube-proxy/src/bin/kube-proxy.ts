@@ -1,0 +1,2 @@
+// The kube-proxy command line (filled in by the kube-proxy work).
+export {};
