@@ -7,6 +7,7 @@ import Fastify from 'fastify';
 import { pino, type Logger } from 'pino';
 import { defaultCatalog, type KubeObject } from '@hubspoke/api';
 import {
+  authenticatedGroupAdded,
   createTokenIssuer,
   defaultClusterRoleBindings,
   defaultClusterRoles,
@@ -73,7 +74,8 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
     strategies: strategies({ serviceClusterIPRange: cfg.serviceClusterIPRange }),
     now: () => new Date(),
     reviews: {
-      tokenAuthenticator: unionAuthenticator('token-review', tokenAuthenticators(cfg, source)),
+      // As kube-apiserver's TokenReview, which runs the request authenticator: groups include system:authenticated.
+      tokenAuthenticator: authenticatedGroupAdded(unionAuthenticator('token-review', tokenAuthenticators(cfg, source))),
       authorizer,
       source,
       rbacEnabled: cfg.authorizationModes.includes('RBAC'),

@@ -96,7 +96,8 @@ export function serviceAccountAuthenticator(config: ServiceAccountAuthenticatorC
     authenticateToken,
     async authenticate(req) {
       const token = bearerToken(req);
-      return token === undefined ? { kind: 'no-opinion' } : authenticateToken(token);
+      if (token === undefined) return { kind: 'no-opinion' };
+      return req.audiences?.length ? authenticateToken(token, req.audiences) : authenticateToken(token);
     },
   };
 }

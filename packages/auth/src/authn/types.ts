@@ -11,6 +11,11 @@ export interface AuthnRequest {
    * a handshake for it; the x509 authenticator decides.
    */
   peerCertificates?: Buffer[];
+  /**
+   * The audiences a TokenReview asks for (`spec.audiences`); absent = the apiserver's own (`--api-audiences`).
+   * Audience-aware authenticators (ServiceAccount tokens) check the token against these.
+   */
+  audiences?: string[];
 }
 
 /** The outcome of one authenticator. */
