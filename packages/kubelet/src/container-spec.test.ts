@@ -11,9 +11,9 @@ const placement = { podIP: '127.244.1.2', hostIP: '10.0.0.5', nodeName: 'node-1'
 
 describe('resolveContainerSpec', () => {
   it('resolves literal values, references and downward-API fields', () => {
-    const spec = resolveContainerSpec(
+    const spec = resolveContainerSpec({
       pod,
-      {
+      container: {
         name: 'c',
         image: 'hubspoke/logger',
         command: ['run', '$(GREETING)'],
@@ -30,8 +30,8 @@ describe('resolveContainerSpec', () => {
         tty: true,
       },
       placement,
-      pino({ level: 'silent' }),
-    );
+      logger: pino({ level: 'silent' }),
+    });
     expect(spec.env).toEqual({ NAME: 'world', GREETING: 'hello world', MY_IP: '127.244.1.2', POD: 'web', APP: 'web' });
     expect(spec.command).toEqual(['run', 'hello world']);
     expect(spec.args).toEqual(['--ip=127.244.1.2', '$(ESCAPED)', '$(UNKNOWN)']);
@@ -42,14 +42,64 @@ describe('resolveContainerSpec', () => {
   it('skips sources it cannot resolve and warns', () => {
     const warnings: unknown[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line)) });
-    const spec = resolveContainerSpec(
+    const spec = resolveContainerSpec({
       pod,
-      { name: 'c', image: 'x', env: [{ name: 'SECRET', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] },
+      container: { name: 'c', image: 'x', env: [{ name: 'SECRET', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }] },
       placement,
       logger,
-    );
+    });
     expect(spec.env).toEqual({});
     expect(warnings).toMatchObject([{ env: 'SECRET', msg: 'Skipping environment variable whose source is not supported' }]);
+  });
+});
+
+describe('resolveContainerSpec with service variables', () => {
+  const serviceEnv = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443', API_SERVICE_HOST: '10.96.1.1' };
+
+  it('adds the service variables after the container entries, which override them', () => {
+    const spec = resolveContainerSpec({
+      pod,
+      container: { name: 'c', image: 'x', env: [{ name: 'API_SERVICE_HOST', value: 'api.local' }, { name: 'MODE', value: 'prod' }] },
+      placement,
+      serviceEnv,
+      logger: pino({ level: 'silent' }),
+    });
+    expect(Object.entries(spec.env)).toEqual([
+      ['API_SERVICE_HOST', 'api.local'],
+      ['MODE', 'prod'],
+      ['KUBERNETES_SERVICE_HOST', '10.96.0.1'],
+      ['KUBERNETES_SERVICE_PORT', '443'],
+    ]);
+  });
+
+  it('expands $(VAR) in env values, command and args against them', () => {
+    const spec = resolveContainerSpec({
+      pod,
+      container: {
+        name: 'c',
+        image: 'x',
+        command: ['curl', 'https://$(KUBERNETES_SERVICE_HOST):$(KUBERNETES_SERVICE_PORT)'],
+        args: ['$(URL)', '$(API_SERVICE_HOST)'],
+        env: [
+          { name: 'URL', value: 'https://$(KUBERNETES_SERVICE_HOST)/$(LATER)' },
+          { name: 'API_SERVICE_HOST', value: 'mine' },
+          { name: 'LATER', value: 'x' },
+        ],
+      },
+      placement,
+      serviceEnv,
+      logger: pino({ level: 'silent' }),
+    });
+    // An entry sees the entries before it and the service variables; a later entry stays unexpanded.
+    expect(spec.env.URL).toBe('https://10.96.0.1/$(LATER)');
+    expect(spec.command).toEqual(['curl', 'https://10.96.0.1:443']);
+    expect(spec.args).toEqual(['https://10.96.0.1/$(LATER)', 'mine']);
+  });
+
+  it('hands the runtime the file view it is given', () => {
+    const files = new Map([['/etc/x', 'y']]);
+    const spec = resolveContainerSpec({ pod, container: { name: 'c', image: 'x' }, placement, files, logger: pino({ level: 'silent' }) });
+    expect(spec.files).toBe(files);
   });
 });
 

@@ -1,8 +1,10 @@
 // From a pod's container spec to what the runtime starts: env values resolved (literal values, `$(VAR)`
-// references and the downward-API fieldRefs a toy node can answer), command, args, ports and stdio flags.
+// references and the downward-API fieldRefs a toy node can answer) with the service variables behind them,
+// command, args, ports, stdio flags and the container's file view.
 import type { KubeObject } from '@hubspoke/api';
 import type { Logger } from 'pino';
 import type { ContainerPortSpec, ContainerSpec } from './runtime/index.ts';
+import type { VolumeMount } from './volumes/types.ts';
 
 /** `v1.Container`, the fields the kubelet reads. */
 export interface PodContainer {
@@ -13,6 +15,7 @@ export interface PodContainer {
   workingDir?: string;
   env?: Array<{ name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } & Record<string, unknown> }>;
   ports?: ContainerPortSpec[];
+  volumeMounts?: VolumeMount[];
   stdin?: boolean;
   stdinOnce?: boolean;
   tty?: boolean;
@@ -31,27 +34,43 @@ export function podContainers(pod: KubeObject): PodContainer[] {
   return Array.isArray(spec?.containers) ? spec.containers : [];
 }
 
-/** The runtime spec of `container`; env entries that cannot be resolved are skipped with a warning. */
-export function resolveContainerSpec(
-  pod: KubeObject,
-  container: PodContainer,
-  placement: PodPlacement,
-  logger: Logger,
-): ContainerSpec {
-  const env: Record<string, string> = {};
+/** Inputs of resolveContainerSpec. */
+export interface ContainerSpecInput {
+  pod: KubeObject;
+  container: PodContainer;
+  placement: PodPlacement;
+  /** The pod's service variables (service-env.ts); the container's own entries override them. */
+  serviceEnv?: Record<string, string>;
+  /** The container's live file view (its volume mounts). */
+  files?: Map<string, string | Buffer>;
+  logger: Logger;
+}
+
+/**
+ * The runtime spec of a container, in the order of the kubelet's makeEnvironmentVariables: each env entry is
+ * resolved in turn (`$(VAR)` sees the entries before it, then the service variables), service variables the
+ * container does not set follow, and command and args expand against that whole environment. Entries whose
+ * source cannot be resolved are skipped with a warning.
+ */
+export function resolveContainerSpec(input: ContainerSpecInput): ContainerSpec {
+  const { pod, container, placement, logger } = input;
+  const serviceEnv = input.serviceEnv ?? {};
+  const own: Record<string, string> = {};
   for (const entry of container.env ?? []) {
-    if (entry.valueFrom) {
+    if (entry.valueFrom && !entry.value) {
       const value = entry.valueFrom.fieldRef ? fieldRefValue(pod, entry.valueFrom.fieldRef.fieldPath, placement) : undefined;
       if (value === undefined) {
         logger.warn({ container: container.name, env: entry.name }, 'Skipping environment variable whose source is not supported');
         continue;
       }
-      env[entry.name] = value;
+      own[entry.name] = value;
     } else {
-      env[entry.name] = expandReferences(entry.value ?? '', env);
+      own[entry.name] = expandReferences(entry.value ?? '', { ...serviceEnv, ...own });
     }
   }
-  return {
+  const env: Record<string, string> = { ...own };
+  for (const [name, value] of Object.entries(serviceEnv)) if (!(name in own)) env[name] = value;
+  const spec: ContainerSpec = {
     name: container.name,
     image: container.image,
     command: container.command?.map((c) => expandReferences(c, env)),
@@ -63,6 +82,8 @@ export function resolveContainerSpec(
     stdinOnce: container.stdinOnce,
     tty: container.tty,
   };
+  if (input.files) spec.files = input.files;
+  return spec;
 }
 
 /** Kubernetes' `$(VAR)` expansion: defined names are replaced, `$$` escapes, unknown references stay as written. */

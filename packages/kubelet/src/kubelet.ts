@@ -5,7 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { isIPv6 } from 'node:net';
 import type { KubeObject } from '@hubspoke/api';
 import type { ApiClient } from '@hubspoke/client';
-import { clientConfigFromKubeconfig, createClient, goArch } from '@hubspoke/client';
+import { goArch } from '@hubspoke/client';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import { resolveKubeletConfig } from './config.ts';
@@ -24,7 +24,8 @@ import type { KubeletHost } from './server/host.ts';
 import { buildKubeletAuth } from './server/auth/chain.ts';
 import { startKubeletServer, startReadOnlyServer } from './server/server.ts';
 import type { ListeningServer } from './server/server.ts';
-import { loadServingCert } from './serving-cert.ts';
+import { startServingCertificates } from './serving-cert.ts';
+import { setUpClientIdentity } from './certificate/client-identity.ts';
 
 /** Collaborators a caller may supply instead of the defaults. */
 export interface KubeletDependencies {
@@ -34,6 +35,8 @@ export interface KubeletDependencies {
   runtime?: Runtime;
   /** API client; built from `kubeconfig` by default. */
   client?: ApiClient;
+  /** The time ServiceAccount token expiry is judged by; the wall clock by default (tests move it forward). */
+  clock?: () => Date;
 }
 
 /** A running kubelet. */
@@ -48,8 +51,10 @@ export interface KubeletHandle {
   readonly readOnlyPort: number;
   /** `https://<nodeIP or address>:<port>`. */
   readonly url: string;
-  /** The serving certificate chain the HTTPS server presents. */
+  /** The serving certificate chain the HTTPS server presents now; '' while a bootstrapped one is pending. */
   readonly servingCertPem: string;
+  /** The client certificate (PEM) the kubelet's API client presents now; undefined without one. */
+  clientCertificatePem(): string | undefined;
   /** Resolves once the Node is registered, the Lease held and the pod list synced (at once when standalone, or on stop). */
   readonly ready: Promise<void>;
   readonly runtime: Runtime;
@@ -65,10 +70,15 @@ export async function startKubelet(input: KubeletConfigInput, deps: KubeletDepen
   const logger = (deps.logger ?? pino({ level: config.logLevel })).child({ component: 'kubelet', node: config.nodeName });
   await mkdir(config.rootDir, { recursive: true });
   const runtime: Runtime = deps.runtime ?? createToyRuntime();
-  const serving = await loadServingCert(config);
   const clientCA = config.clientCA ?? (config.clientCAFile ? await readFile(config.clientCAFile, 'utf8') : undefined);
   // The webhooks (TokenReview, SubjectAccessReview) use the kubelet's own client, so it exists before the server.
-  const client = deps.client ?? (await clientFor(config));
+  // With --bootstrap-kubeconfig and rotation off, this waits until the bootstrap CSR is issued (or refused).
+  const identity = deps.client ? undefined : await setUpClientIdentity(config, { logger, userAgent: KUBELET_USER_AGENT });
+  const client = deps.client ?? identity?.client;
+  const serving = await startServingCertificates(config, { client, logger }).catch(async (err: unknown) => {
+    await identity?.stop();
+    throw err;
+  });
   const { anonymousAuth, authenticationTokenWebhook, authorizationMode } = config;
   const auth = buildKubeletAuth({ nodeName: config.nodeName, clientCA, anonymousAuth, authenticationTokenWebhook, authorizationMode, client, logger });
 
@@ -88,17 +98,19 @@ export async function startKubelet(input: KubeletConfigInput, deps: KubeletDepen
   const servers: ListeningServer[] = [];
   const closeServers = () => Promise.all(servers.map((s) => s.close()));
   try {
-    servers.push(
-      await startKubeletServer({ host, address: config.address, port: config.port, cert: serving.cert, key: serving.key, clientCA, auth, logger }),
-    );
+    const { cert, key } = serving.current() ?? {};
+    const kubeletServer = await startKubeletServer({ host, address: config.address, port: config.port, cert, key, clientCA, auth, logger });
+    servers.push(kubeletServer);
+    serving.onChange((pair) => kubeletServer.setServingCertificate(pair));
     if (config.readOnlyPort > 0) {
       servers.push(await startReadOnlyServer({ host, address: config.address, port: config.readOnlyPort, logger }));
     }
   } catch (err) {
     await closeServers();
-    if (!deps.client) client?.close();
+    await Promise.all([identity?.stop(), serving.stop()]);
     throw err;
   }
+  serving.start();
   const port = servers[0].port;
   logger.info({ address: config.address, port, certificate: serving.source }, 'Started kubelet server');
 
@@ -151,6 +163,7 @@ export async function startKubelet(input: KubeletConfigInput, deps: KubeletDepen
       crashLoopBackoff: config.crashLoopBackoff,
       imagePullBackoff: config.imagePullBackoff,
       relistBackoff: config.relistBackoff,
+      clock: deps.clock,
       logger,
     });
     const synced = podManager.start();
@@ -174,7 +187,10 @@ export async function startKubelet(input: KubeletConfigInput, deps: KubeletDepen
     port,
     readOnlyPort: servers[1]?.port ?? 0,
     url: `https://${urlHost(config)}:${port}`,
-    servingCertPem: serving.cert,
+    get servingCertPem() {
+      return serving.current()?.cert ?? '';
+    },
+    clientCertificatePem: () => identity?.certificatePem(),
     ready,
     runtime,
     pods: () => host.pods(),
@@ -182,21 +198,16 @@ export async function startKubelet(input: KubeletConfigInput, deps: KubeletDepen
       (stopping ??= (async () => {
         abort.abort();
         // Our own client's sockets go first: an in-flight registration or list ends at once.
-        if (!deps.client) client?.close();
+        const certificatesStopped = Promise.all([identity?.stop(), serving.stop()]);
         await setUp;
-        await Promise.all([lease?.stop(), reporter?.stop(), podManager?.stop()]);
+        await Promise.all([lease?.stop(), reporter?.stop(), podManager?.stop(), certificatesStopped]);
         await closeServers();
         logger.info({}, 'Kubelet stopped');
       })()),
   };
 }
 
-async function clientFor(config: KubeletConfig): Promise<ApiClient | undefined> {
-  if (!config.kubeconfig) return undefined;
-  const userAgent = `kubelet/${KUBELET_VERSION} (linux/${goArch(process.arch)}) kubernetes/hubspoke`;
-  if (typeof config.kubeconfig === 'string') return createClient(await clientConfigFromKubeconfig(config.kubeconfig, { userAgent }));
-  return createClient({ userAgent, ...config.kubeconfig });
-}
+const KUBELET_USER_AGENT = `kubelet/${KUBELET_VERSION} (linux/${goArch(process.arch)}) kubernetes/hubspoke`;
 
 function urlHost(config: KubeletConfig): string {
   const unspecified = config.address === '0.0.0.0' || config.address === '::';

@@ -1,5 +1,6 @@
 // The kubelet's view of "my pods": it watches pods bound to this node (fieldSelector spec.nodeName) and
-// keeps one PodWorker per pod uid, handing out pod IPs on admission and taking them back on removal.
+// keeps one PodWorker per pod uid, handing out pod IPs on admission and taking them back on removal. It also
+// owns what all pods share: the Service cache (service variables) and the ServiceAccount token cache.
 import type { KubeObject } from '@hubspoke/api';
 import type { ApiClient, Informer } from '@hubspoke/client';
 import { listAndWatch, resourcePath } from '@hubspoke/client';
@@ -9,6 +10,11 @@ import { PodIPAllocator } from './pod-ip.ts';
 import { PodWorker } from './pod-sync.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 import type { Runtime } from './runtime/index.ts';
+import { watchServices } from './service-env.ts';
+import type { ServiceWatch } from './service-env.ts';
+import { apiTokenRequester, apiVolumeSourceReader } from './volumes/cluster-reader.ts';
+import { TokenManager } from './volumes/token-manager.ts';
+import type { VolumeSourceReader } from './volumes/types.ts';
 
 /** What the pod manager needs from the kubelet. */
 export interface PodManagerOptions {
@@ -22,6 +28,10 @@ export interface PodManagerOptions {
   crashLoopBackoff: BackoffBounds;
   imagePullBackoff: BackoffBounds;
   relistBackoff: BackoffBounds;
+  /** The time token expiry is judged by; the wall clock by default. */
+  clock?: () => Date;
+  /** Volume remount period and mount retry back-off; Kubernetes' values when absent. */
+  volumeTiming?: { resyncIntervalMs?: number; retry?: BackoffBounds };
   logger: Logger;
 }
 
@@ -31,17 +41,23 @@ export class PodManager {
   private readonly ips: PodIPAllocator | undefined;
   private readonly crashBackoff: RestartBackoff;
   private readonly imageBackoff: RestartBackoff;
+  private readonly tokens: TokenManager;
+  private readonly volumeReader: VolumeSourceReader;
   private informer: Informer | undefined;
+  private services: ServiceWatch | undefined;
 
   constructor(private readonly opts: PodManagerOptions) {
     this.ips = opts.podCIDR ? new PodIPAllocator(opts.podCIDR) : undefined;
     this.crashBackoff = new RestartBackoff(opts.crashLoopBackoff);
     this.imageBackoff = new RestartBackoff(opts.imagePullBackoff);
+    this.tokens = new TokenManager({ requestToken: apiTokenRequester(opts.client), now: opts.clock, logger: opts.logger });
+    this.volumeReader = apiVolumeSourceReader(opts.client, this.tokens);
     if (!this.ips) opts.logger.warn({ node: opts.nodeName }, 'No pod CIDR: pods get the node IP');
   }
 
   /** Starts watching; the returned promise resolves after the first list was handled. */
   start(): Promise<void> {
+    this.services = watchServices({ client: this.opts.client, backoff: this.opts.relistBackoff, logger: this.opts.logger });
     this.informer = listAndWatch(
       this.opts.client,
       resourcePath({ version: 'v1', resource: 'pods' }),
@@ -83,12 +99,14 @@ export class PodManager {
   async stop(): Promise<void> {
     await this.informer?.stop();
     await Promise.all([...this.workers.values()].map((w) => w.kill()));
+    await this.services?.stop();
     this.workers.clear();
   }
 
   private add(pod: KubeObject): void {
     const uid = pod.metadata.uid;
-    if (!uid || this.workers.has(uid)) return;
+    const services = this.services;
+    if (!uid || !services || this.workers.has(uid)) return;
     const hostNetwork = Boolean((pod.spec as { hostNetwork?: boolean } | undefined)?.hostNetwork);
     let podIP = this.opts.nodeIP;
     if (this.ips && !hostNetwork) {
@@ -109,6 +127,9 @@ export class PodManager {
       client: this.opts.client,
       crashBackoff: this.crashBackoff,
       imageBackoff: this.imageBackoff,
+      volumeReader: this.volumeReader,
+      services,
+      volumeTiming: this.opts.volumeTiming,
       logger: this.opts.logger.child({ pod: `${pod.metadata.namespace}/${pod.metadata.name}` }),
     });
     this.workers.set(uid, worker);
@@ -121,6 +142,7 @@ export class PodManager {
     const worker = uid ? this.workers.get(uid) : undefined;
     if (!worker || !uid) return;
     this.workers.delete(uid);
+    this.tokens.deletePodTokens(uid);
     void worker.kill().finally(() => this.ips?.release(uid));
   }
 }

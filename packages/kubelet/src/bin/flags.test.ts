@@ -82,6 +82,7 @@ describe('parseKubeletArgs', () => {
     expect((await run(['--anonymous-auth'])).input.anonymousAuth).toBe(true);
     expect((await run(['--anonymous-auth=false'])).input.anonymousAuth).toBe(false);
     expect((await run(['--rotate-certificates=true'])).input.rotateCertificates).toBe(true);
+    expect((await run(['--rotate-server-certificates'])).input.serverTLSBootstrap).toBe(true);
     expect(await parseKubeletArgs(['--anonymous-auth=maybe'])).toEqual({
       kind: 'error',
       message: 'failed to parse kubelet flag: invalid argument "maybe" for "--anonymous-auth" flag: strconv.ParseBool: parsing "maybe": invalid syntax',
@@ -103,7 +104,7 @@ describe('parseKubeletArgs', () => {
       '--kubeconfig', '--config', '--hostname-override', '--node-ip', '--address', '--port', '--read-only-port',
       '--tls-cert-file', '--tls-private-key-file', '--client-ca-file', '--anonymous-auth', '--authorization-mode',
       '--authentication-token-webhook', '--pod-cidr', '--root-dir', '--cert-dir', '--bootstrap-kubeconfig',
-      '--rotate-certificates', '--node-labels', '--v',
+      '--rotate-certificates', '--rotate-server-certificates', '--node-labels', '--v',
     ]) {
       expect(text).toContain(flag);
     }

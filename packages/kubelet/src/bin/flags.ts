@@ -72,6 +72,7 @@ function program(): Command {
     .option('--root-dir <path>', 'Directory path for managing kubelet files. (default "/var/lib/kubelet")')
     .option('--cert-dir <path>', 'The directory where the TLS certs are located. (default "/var/lib/kubelet/pki")')
     .option('--rotate-certificates [bool]', 'Auto rotate the kubelet client certificates by requesting new certificates from the API server.', bool)
+    .option('--rotate-server-certificates [bool]', 'Auto-request and rotate the kubelet serving certificates by requesting new certificates from the kube-apiserver when the certificate expiration approaches. Requires approving the submitted CertificateSigningRequest objects.', bool)
     .option('--node-labels <labels>', 'Labels to add when registering the node, as key=value pairs separated by commas.', labels)
     .option('--node-status-update-frequency <duration>', 'How often the kubelet posts node status to the master. (default 10s)', duration)
     .option('--streaming-connection-idle-timeout <duration>', 'Maximum time a streaming connection can be idle before it is closed. (default 4h0m0s)', duration)
@@ -116,6 +117,7 @@ export async function parseKubeletArgs(argv: string[]): Promise<ParsedKubeletArg
   set('rootDir', 'rootDir');
   set('certDir', 'certDir');
   set('rotateCertificates', 'rotateCertificates');
+  set('rotateServerCertificates', 'serverTLSBootstrap');
   set('nodeLabels', 'labels');
   set('nodeStatusUpdateFrequency', 'nodeStatusUpdateFrequencyMs');
   set('streamingConnectionIdleTimeout', 'streamingConnectionIdleTimeoutMs');

@@ -1,7 +1,9 @@
 // The kubelet's listeners: the HTTPS server on address:port, where every request and every connection
 // upgrade is authenticated and authorized before it is routed, and the plain-HTTP read-only port, which
 // serves only the read-only routes and asks nobody anything. The TLS server requests client certificates but
-// never rejects a handshake for one: the x509 authenticator decides per request.
+// never rejects a handshake for one: the x509 authenticator decides per request. The serving certificate can
+// be replaced while the server runs (rotation); a server started without one fails every handshake until it
+// gets one, as the kubelet does while its bootstrapped serving certificate is pending.
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
@@ -30,15 +32,21 @@ export interface KubeletServerOptions {
   host: KubeletHost;
   address: string;
   port: number;
-  /** Serving certificate chain and key (PEM). */
-  cert: string;
-  key: string;
+  /** Serving certificate chain and key (PEM); absent = none yet (see KubeletServer.setServingCertificate). */
+  cert?: string;
+  key?: string;
   /** CA bundle named in the TLS CertificateRequest (`--client-ca-file`); verification is `auth`'s job. */
   clientCA?: string;
   /** Who may call the API and what they may do (see buildKubeletAuth). */
   auth: KubeletAuth;
   logger: Logger;
   routes?: readonly KubeletRoute[];
+}
+
+/** The HTTPS server, whose serving certificate can be swapped live. */
+export interface KubeletServer extends ListeningServer {
+  /** New handshakes present this chain; established connections keep the one they negotiated. */
+  setServingCertificate(pair: { cert: string; key: string }): void;
 }
 
 /** One request in flight, however it must be answered. */
@@ -49,7 +57,7 @@ interface Exchange {
 }
 
 /** Starts the HTTPS server (port 10250 in Kubernetes). */
-export async function startKubeletServer(opts: KubeletServerOptions): Promise<ListeningServer> {
+export async function startKubeletServer(opts: KubeletServerOptions): Promise<KubeletServer> {
   const logger = opts.logger.child({ server: 'kubelet' });
   const router = createRouter({ routes: opts.routes ?? kubeletRoutes, host: opts.host, logger });
 
@@ -67,6 +75,11 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Li
   };
 
   const server = https.createServer({ cert: opts.cert, key: opts.key, ca: opts.clientCA, requestCert: true, rejectUnauthorized: false });
+  let hasCertificate = Boolean(opts.cert && opts.key);
+  // Go's GetCertificate error, which net/http logs for every refused handshake.
+  server.on('tlsClientError', (err: Error, socket: Socket) => {
+    if (!hasCertificate) logger.info({ remoteAddress: socket.remoteAddress, err }, 'no serving certificate available for the kubelet');
+  });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     serveOrDrop({ req, refuse: (r) => writeRefusal(res, r), dispatch: () => router.request(req, res) }, req.socket);
   });
@@ -78,7 +91,14 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Li
       socket,
     );
   });
-  return listen(server, opts.address, opts.port, 'secureConnection');
+  const listening = await listen(server, opts.address, opts.port, 'secureConnection');
+  return {
+    ...listening,
+    setServingCertificate: ({ cert, key }) => {
+      server.setSecureContext({ cert, key, ca: opts.clientCA });
+      hasCertificate = true;
+    },
+  };
 }
 
 /** What the read-only server needs. */

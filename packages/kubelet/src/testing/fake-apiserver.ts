@@ -118,6 +118,14 @@ export async function startFakeApiserver(): Promise<FakeApiserver> {
         return save('leases', { ...body, metadata: { ...body.metadata, uid: current.metadata.uid } }, 'MODIFIED');
       }
     }
+    // The kubelet waits for its Service informer before starting containers; this control plane has none.
+    if (p === '/api/v1/services' && req.method === 'GET') {
+      if (req.query.get('watch') === 'true') {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+        return STREAMING;
+      }
+      return { kind: 'ServiceList', apiVersion: 'v1', metadata: { resourceVersion: String(rv) }, items: [] };
+    }
     if (p === '/api/v1/pods' && req.method === 'GET') {
       const nodeName = /^spec\.nodeName=(.*)$/.exec(req.query.get('fieldSelector') ?? '')?.[1];
       if (req.query.get('watch') === 'true') {
