@@ -30,6 +30,8 @@ describe('CSRs', () => {
       organizations: ['system:nodes'],
       dnsNames: ['node-a'],
       ipAddresses: ['10.0.0.5'],
+      emailAddresses: [],
+      uris: [],
       publicKeyPem: requesterPublicKey,
     });
 
@@ -72,6 +74,15 @@ describe('CSRs', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('creates an RSA request when asked, which still verifies and signs', async () => {
+    const request = await createCsr({ commonName: 'system:node:node-c', organizations: ['system:nodes'], keyType: 'rsa' });
+    const parsed = parseCsr(request.csr);
+    expect(createPublicKey(parsed.publicKeyPem).asymmetricKeyType).toBe('rsa');
+    expect(createPrivateKey(request.key).asymmetricKeyType).toBe('rsa');
+    const cert = await signCsr({ ca, csr: request.csr, usage: 'client' });
+    expect(verifyChain({ leaf: cert, roots: [ca.cert], usage: 'client' })).toEqual({ ok: true });
   });
 
   it('rejects garbage and other PEM types with a clear error', () => {

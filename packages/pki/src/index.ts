@@ -9,6 +9,8 @@ export { createSelfSignedServingCert, type SelfSignedServingOptions } from './se
 export { createServiceAccountKeyPair, type ServiceAccountKeyPair } from './service-account-key.ts';
 export { createCsr, parseCsr, type CreateCsrOptions, type CsrInfo } from './csr.ts';
 export { signCsr, type SignCsrOptions } from './sign-csr.ts';
+export { signCertificateRequest, type SignRequestOptions, type SignRequestResult } from './sign-request.ts';
+export { x509Usages, type X509Usages } from './key-usages.ts';
 export { describeCertificate, toX509, type CertificateInfo } from './cert-info.ts';
 export { verifyChain, type ChainVerdict, type VerifyChainOptions } from './verify-chain.ts';
 export { decodePemBlocks, encodePem, splitCertificateBundle, type PemBlock } from './pem.ts';

@@ -17,8 +17,10 @@ export interface SignLeafOptions extends ValidityOptions {
   usage: CertUsage;
 }
 
-interface CaSigner extends SigningKey {
+/** A CA prepared for signing: its key, the signature algorithm for it, and its parsed certificate. */
+export interface CaSigner extends SigningKey {
   issuer: x509.Name;
+  certificate: x509.X509Certificate;
 }
 
 // Parsing the CA certificate and importing its key cost more than signing; a cluster PKI signs a dozen
@@ -54,14 +56,15 @@ export async function signLeaf(options: SignLeafOptions): Promise<string> {
   return encodePem('CERTIFICATE', new Uint8Array(certificate.rawData));
 }
 
-function caSigner(ca: CertKey): Promise<CaSigner> {
+/** The CA's certificate and key prepared once per CertKey object; rejects when the certificate is not a CA. */
+export function caSigner(ca: CertKey): Promise<CaSigner> {
   let signer = signers.get(ca);
   if (!signer) {
     signer = (async () => {
       const caCert = new x509.X509Certificate(ca.cert);
       const basicConstraints = caCert.getExtension(x509.BasicConstraintsExtension);
       if (!basicConstraints?.ca) throw new Error(`certificate "${caCert.subject}" is not a CA`);
-      return { ...(await importSigningKey(ca.key)), issuer: caCert.subjectName };
+      return { ...(await importSigningKey(ca.key)), issuer: caCert.subjectName, certificate: caCert };
     })();
     signers.set(ca, signer);
     // A failed preparation (bad key, not a CA) should not be remembered as the answer for a fixed object.
@@ -70,8 +73,8 @@ function caSigner(ca: CertKey): Promise<CaSigner> {
   return signer;
 }
 
-// 128 random bits, positive and without a leading zero byte, so Go's strict DER INTEGER parsing accepts it.
-function randomSerial(): string {
+/** A random positive serial (hex) without a leading zero byte, so Go's strict DER INTEGER parsing accepts it. */
+export function randomSerial(): string {
   const bytes = randomBytes(16);
   bytes[0] = bytes[0] & 0x7f || 0x01;
   return bytes.toString('hex');

@@ -1,6 +1,6 @@
 // pflag-compatible helpers for commander: booleans as `--flag`, `--flag=true|false`; lists as
 // comma-separated or repeated flags; Kubernetes' wording for unknown flags.
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 
 /** Parse a pflag boolean (`true`, `false`, `1`, `0`, `t`, `f`). */
 export function parseBool(value: string | boolean | undefined): boolean {
@@ -26,6 +26,33 @@ export function collectList(value: string, previous: string[] | undefined): stri
 /** Accumulate a repeatable flag without splitting on commas (file paths, URLs). */
 export function collectRepeat(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/** Go's time.ParseDuration for the units flags use (h, m, s, ms, us, ns), in milliseconds. */
+export function parseDuration(value: string): number {
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)];
+  if (value === '0') return 0;
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) throw new InvalidArgumentError(`time: invalid duration ${JSON.stringify(value)}`);
+  return parts.reduce((ms, p) => ms + Number(p[1]) * units[p[2]], 0);
+}
+
+// The built-in CSR controllers run inside this apiserver, so it takes kube-controller-manager's flags for them.
+const KCM = 'kube-controller-manager flag (this apiserver runs the built-in controllers):';
+
+/** Adds kube-controller-manager's --cluster-signing-cert-file, --cluster-signing-key-file and --cluster-signing-duration. */
+export function addClusterSigningFlags(program: Command): Command {
+  return program
+    .option('--cluster-signing-cert-file <file>', `${KCM} Filename containing a PEM-encoded X509 CA certificate used to issue cluster-scoped certificates.`)
+    .option('--cluster-signing-key-file <file>', `${KCM} Filename containing a PEM-encoded RSA or ECDSA private key used to sign cluster-scoped certificates.`)
+    .addOption(
+      new Option(
+        '--cluster-signing-duration <duration>',
+        `${KCM} The max length of duration signed certificates will be given. Individual CSRs may request shorter certs by setting spec.expirationSeconds.`,
+      )
+        .argParser(parseDuration)
+        .default(8760 * 3_600_000, '8760h0m0s'),
+    );
 }
 
 /** Parse argv; on a flag error print Kubernetes-style text and exit 1. */

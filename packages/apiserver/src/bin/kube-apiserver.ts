@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import { startApiserver } from '../server.ts';
 import type { ApiserverOptions, AuthorizationMode } from '../config.ts';
-import { collectList, collectRepeat, parseBool, parseIntFlag, parseOrExit } from './flags.ts';
+import { addClusterSigningFlags, collectList, collectRepeat, parseBool, parseDuration, parseIntFlag, parseOrExit } from './flags.ts';
 
 const program = new Command('kube-apiserver')
   .description('hubspoke kube-apiserver: the hub of "Control Plane–Node Communication", wire-compatible with kubectl')
@@ -33,8 +33,12 @@ const program = new Command('kube-apiserver')
   .option('--kubelet-preferred-address-types <list>', 'Preferred NodeAddressTypes for kubelet connections.', collectList)
   .addOption(new Option('--kubelet-timeout <duration>', 'Timeout for kubelet operations (dialing and the TLS handshake).').argParser(parseDuration).default(5_000, '5s'))
   .option('--proxy-allow-loopback-addresses [bool]', 'hubspoke lab deviation: let pods/proxy and services/proxy reach loopback addresses (Kubernetes refuses them: "address not allowed").', parseBool, false)
+  .option('--enable-admission-plugins <plugins>', 'admission plugins that should be enabled in addition to default enabled ones (NamespaceLifecycle, ServiceAccount, CertificateApproval, CertificateSigning, CertificateSubjectRestriction). Comma-delimited list of: NamespaceLifecycle, ServiceAccount, NodeRestriction, CertificateApproval, CertificateSigning, CertificateSubjectRestriction. The order of plugins in this flag does not matter.', collectList)
+  .option('--disable-admission-plugins <plugins>', 'admission plugins that should be disabled although they are in the default enabled plugins list. The order of plugins in this flag does not matter.', collectList)
   .option('--feature-gates <mapping>', 'A set of key=value pairs that describe feature gates, e.g. AuthorizePodWebsocketUpgradeCreatePermission=true.', parseFeatureGates)
   .addOption(new Option('-v, --v <level>', 'Log verbosity (0 = info, 4+ = debug).').argParser(parseIntFlag).default(0));
+
+addClusterSigningFlags(program);
 
 parseOrExit(program, process.argv);
 const o = program.opts();
@@ -69,6 +73,11 @@ const options: ApiserverOptions = {
   kubeletPreferredAddressTypes: o.kubeletPreferredAddressTypes,
   kubeletTimeoutMs: o.kubeletTimeout,
   proxyAllowLoopback: o.proxyAllowLoopbackAddresses,
+  clusterSigningCert: read(o.clusterSigningCertFile),
+  clusterSigningKey: read(o.clusterSigningKeyFile),
+  clusterSigningDurationMs: o.clusterSigningDuration,
+  enableAdmissionPlugins: o.enableAdmissionPlugins,
+  disableAdmissionPlugins: o.disableAdmissionPlugins,
   featureGates: o.featureGates,
   logLevel: o.v >= 4 ? 'debug' : 'info',
 };
@@ -103,15 +112,6 @@ function parseFeatureGates(value: string, previous: Record<string, boolean> | un
     }
   }
   return gates;
-}
-
-// Go's time.ParseDuration for the units flags use (h, m, s, ms, us, ns), in milliseconds.
-function parseDuration(value: string): number {
-  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
-  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)];
-  if (value === '0') return 0;
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) throw new InvalidArgumentError(`time: invalid duration ${JSON.stringify(value)}`);
-  return parts.reduce((ms, p) => ms + Number(p[1]) * units[p[2]], 0);
 }
 
 function publicPem(pem: string): string {

@@ -1,8 +1,12 @@
 // The apiserver's built-in controllers (the parts of kube-controller-manager and kube-scheduler a runnable
 // cluster needs), started together against the store.
+import type { Authorizer } from '@hubspoke/auth';
+import type { CertKey } from '@hubspoke/pki';
 import type { ResourceKey } from '../storage/interface.ts';
 import { startBootstrapController, type BootstrapConfig } from './bootstrap.ts';
 import type { Controller, ControllerContext, Logger } from './context.ts';
+import { startCsrApprovingController } from './csr-approving.ts';
+import { startCsrSigningController } from './csr-signing.ts';
 import { startEndpointsController } from './endpoints.ts';
 import { startNamespaceController } from './namespace.ts';
 import { startNodeLifecycleController } from './node-lifecycle.ts';
@@ -21,7 +25,9 @@ export type ControllerName =
   | 'root-ca-publisher'
   | 'namespace'
   | 'node-lifecycle'
-  | 'endpoints';
+  | 'endpoints'
+  | 'csrapproving'
+  | 'csrsigning';
 
 /** Every controller, in start order. */
 export const ALL_CONTROLLERS: readonly ControllerName[] = [
@@ -32,6 +38,8 @@ export const ALL_CONTROLLERS: readonly ControllerName[] = [
   'node-lifecycle',
   'scheduler',
   'endpoints',
+  'csrapproving',
+  'csrsigning',
 ];
 
 /** Everything the controllers need; the per-controller tunables are optional. */
@@ -46,6 +54,12 @@ export interface ControllersContext extends ControllerContext {
   unschedulableRetryMs?: number;
   nodeMonitorGracePeriodMs?: number;
   nodeMonitorPeriodMs?: number;
+  /** The apiserver's authorizer, which csrapproving asks its SubjectAccessReviews. Absent = csrapproving does not run. */
+  authorizer?: Authorizer;
+  /** kube-controller-manager's --cluster-signing-cert-file/--cluster-signing-key-file contents. Absent = csrsigning does not run. */
+  clusterSigning?: CertKey;
+  /** --cluster-signing-duration in ms (default one year). */
+  clusterSigningDurationMs?: number;
 }
 
 /** Start the chosen controllers (default: all); stop() stops them all. */
@@ -85,7 +99,19 @@ function start(name: ControllerName, base: ControllerContext, ctx: ControllersCo
       return startScheduler({ ...base, unschedulableRetryMs: ctx.unschedulableRetryMs });
     case 'endpoints':
       return startEndpointsController(base);
+    case 'csrapproving':
+      if (!ctx.authorizer) return skipped(base.logger, 'no authorizer to ask');
+      return startCsrApprovingController({ ...base, authorizer: ctx.authorizer });
+    case 'csrsigning':
+      // kube-controller-manager skips its signers the same way when no cert/key files are given.
+      if (!ctx.clusterSigning) return skipped(base.logger, 'no csr signing cert/key was specified');
+      return startCsrSigningController({ ...base, signingPair: ctx.clusterSigning, durationMs: ctx.clusterSigningDurationMs });
   }
+}
+
+function skipped(logger: Logger, reason: string): Controller {
+  logger.info({ reason }, 'controller skipped');
+  return { stop() {} };
 }
 
 function childLogger(logger: Logger, controller: string): Logger {
