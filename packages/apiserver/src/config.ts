@@ -1,6 +1,7 @@
 // The apiserver's configuration: kube-apiserver's options as a typed object, with Kubernetes' defaults,
 // validated at construction. Flags are parsed only in bin/kube-apiserver.ts.
 import { isIP } from 'node:net';
+import { admissionSelectionProblems } from './admission/plugins.ts';
 import { DEFAULT_PREFERRED_ADDRESS_TYPES } from './kubelet/node-address.ts';
 
 /** The feature gates this apiserver knows, with Kubernetes 1.32's defaults (`--feature-gates`). */
@@ -158,6 +159,7 @@ export function resolveApiserverConfig(opts: ApiserverOptions): ApiserverConfig 
     if (name in FEATURE_GATE_DEFAULTS) cfg.featureGates[name as FeatureGate] = enabled;
     else problems.push(`unrecognized feature gate: ${name}`);
   }
+  problems.push(...admissionSelectionProblems({ enable: cfg.enableAdmissionPlugins, disable: cfg.disableAdmissionPlugins }));
   if (!(cfg.kubeletTimeoutMs > 0)) problems.push(`--kubelet-timeout must be positive, got ${cfg.kubeletTimeoutMs}ms`);
   if (cfg.serviceAccountJwksUri) {
     if (!URL.canParse(cfg.serviceAccountJwksUri)) problems.push(`service-account-jwks-uri must be a valid URL: ${cfg.serviceAccountJwksUri}`);

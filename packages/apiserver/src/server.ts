@@ -15,6 +15,7 @@ import {
   type ObjectSource,
 } from '@hubspoke/auth';
 import { createCA, issueCertificate } from '@hubspoke/pki';
+import { buildAdmissionChain } from './admission/build.ts';
 import { fileAuditSink, type AuditSink } from './audit/audit-log.ts';
 import { buildAuthenticator, buildAuthorizer, tokenAuthenticators } from './auth/chain.ts';
 import { firstServiceIP, resolveApiserverConfig, type ApiserverConfig, type ApiserverOptions } from './config.ts';
@@ -84,6 +85,10 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
     signer,
     apiAudiences: cfg.apiAudiences,
     subresources,
+    admission: buildAdmissionChain(
+      { enable: cfg.enableAdmissionPlugins, disable: cfg.disableAdmissionPlugins },
+      { peek: (resource, namespace, name) => storage.peek(resource, namespace, name), authorizer },
+    ),
   };
 
   let ready = false;
@@ -157,6 +162,9 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
         bootstrap,
         caPem: cfg.rootCA ?? cfg.clientCA ?? serving.cert,
         nodeMonitorGracePeriodMs: cfg.nodeMonitorGracePeriodMs,
+        authorizer,
+        clusterSigning: cfg.clusterSigningCert && cfg.clusterSigningKey ? { cert: cfg.clusterSigningCert, key: cfg.clusterSigningKey } : undefined,
+        clusterSigningDurationMs: cfg.clusterSigningDurationMs,
         namespacedKeys: catalog.all().filter((d) => d.namespaced && !d.virtual).map((d) => catalog.storageKey(d)),
       })
     : undefined;

@@ -7,13 +7,14 @@ import {
   type KubeObject,
   type ResourceDefinition,
 } from '@hubspoke/api';
+import { Groups, Users } from '@hubspoke/auth';
 import { decodeObjectBody, mediaType } from '../http/body.ts';
 import { negotiateConversion, type Conversion } from '../http/negotiate.ts';
-import type { RestContext } from '../registry/context.ts';
+import type { RestContext, RestTarget } from '../registry/context.ts';
 import { deleteCollection, deleteObject, deleteOptions } from '../registry/delete.ts';
 import { getObject, listObjects } from '../registry/read.ts';
 import { startWatch, type WatchSink } from '../registry/watch.ts';
-import { createObject, patchObject, requireLiveNamespace, updateObject, writeOptions } from '../registry/write.ts';
+import { createObject, patchObject, updateObject, writeOptions, type PatchBody } from '../registry/write.ts';
 import type { ApiRequest, ApiResponse } from '../request/context.ts';
 import { bindPod } from './binding.ts';
 import { notFoundPath } from './non-resource.ts';
@@ -55,7 +56,8 @@ export async function handleResource(ctx: ResourceContext, req: ApiRequest): Pro
   }
   if (def.plural === 'bindings' && method === 'POST') {
     const body = decodeObjectBody(req.headers['content-type'], req.body);
-    return { status: 201, body: await bindPod(ctx.storage, namespace ?? '', body.metadata.name ?? '', body) };
+    const binding = { ...targetOf(req, def, namespace), name: body.metadata.name ?? '' };
+    return { status: 201, body: await bindPod({ storage: ctx.storage, admission: ctx.admission, target: binding, podName: binding.name, body }) };
   }
   if (def.virtual) {
     if (method !== 'POST') throw methodNotAllowed();
@@ -69,6 +71,7 @@ export async function handleResource(ctx: ResourceContext, req: ApiRequest): Pro
   if (def.namespaced && !namespace && info.verb !== 'list' && info.verb !== 'watch') throw notFoundPath();
   if (!def.verbs.includes(info.verb)) throw methodNotAllowed();
 
+  const target = targetOf(req, def, namespace);
   const conversion = negotiateConversion(req.headers.accept);
   const includeObject = req.info.query.get('includeObject') as 'None' | 'Metadata' | 'Object' | null;
   switch (info.verb) {
@@ -100,21 +103,21 @@ export async function handleResource(ctx: ResourceContext, req: ApiRequest): Pro
     }
     case 'create': {
       const body = decodeObjectBody(req.headers['content-type'], req.body);
-      return respond(201, await createObject(ctx, def, namespace, body, writeOptions(info.query)));
+      return respond(201, await createObject(ctx, target, body, writeOptions(info.query)));
     }
     case 'update': {
       const body = decodeObjectBody(req.headers['content-type'], req.body);
-      return respond(200, await updateObject(ctx, def, namespace, info.name, body, '', writeOptions(info.query)));
+      return respond(200, await updateObject(ctx, target, body, writeOptions(info.query)));
     }
     case 'patch':
-      return respond(200, await patchObject(ctx, def, namespace, info.name, mediaType(req.headers['content-type']), req.body, '', writeOptions(info.query)));
+      return respond(200, await patchObject(ctx, target, patchBody(req), writeOptions(info.query)));
     case 'delete': {
-      const result = await deleteObject(ctx, def, namespace, info.name, deleteOptions(req.body, info.query));
+      const result = await deleteObject(ctx, target, deleteOptions(req.body, info.query));
       const stillThere = (result as KubeObject).metadata?.deletionTimestamp !== undefined && (result as KubeObject).kind !== 'Status';
       return respond(stillThere ? 202 : 200, result);
     }
     case 'deletecollection':
-      return respond(200, await deleteCollection(ctx, def, namespace, info.query, deleteOptions(req.body, info.query)));
+      return respond(200, await deleteCollection(ctx, target, info.query, deleteOptions(req.body, info.query)));
     default:
       throw methodNotAllowed();
   }
@@ -124,37 +127,48 @@ async function subresource(ctx: ResourceContext, req: ApiRequest, def: ResourceD
   const info = req.info;
   const method = req.method.toUpperCase();
   if (!(def.subresources ?? []).includes(info.subresource)) throw notFoundPath();
-  if (info.subresource === 'status') {
+  const target = targetOf(req, def, namespace);
+  // `approval` (CSRs) is served like `status`: the object in, the object out, its strategy deciding what changes.
+  if (info.subresource === 'status' || info.subresource === 'approval') {
     if (method === 'GET') return respond(200, await getObject(ctx, def, namespace, info.name));
     if (method === 'PUT') {
       const body = decodeObjectBody(req.headers['content-type'], req.body);
-      return respond(200, await updateObject(ctx, def, namespace, info.name, body, 'status', writeOptions(info.query)));
+      return respond(200, await updateObject(ctx, target, body, writeOptions(info.query)));
     }
-    if (method === 'PATCH') {
-      return respond(200, await patchObject(ctx, def, namespace, info.name, mediaType(req.headers['content-type']), req.body, 'status', writeOptions(info.query)));
-    }
+    if (method === 'PATCH') return respond(200, await patchObject(ctx, target, patchBody(req), writeOptions(info.query)));
     throw methodNotAllowed();
   }
   if (info.subresource === 'binding' && def.plural === 'pods') {
     if (method !== 'POST') throw methodNotAllowed();
-    await requireLiveNamespace(ctx, namespace ?? '');
-    return respond(201, await bindPod(ctx.storage, namespace ?? '', info.name, decodeObjectBody(req.headers['content-type'], req.body)));
+    const body = decodeObjectBody(req.headers['content-type'], req.body);
+    return respond(201, await bindPod({ storage: ctx.storage, admission: ctx.admission, target, podName: info.name, body }));
   }
   if (info.subresource === 'token' && def.plural === 'serviceaccounts') {
     if (method !== 'POST') throw methodNotAllowed();
     const body = decodeObjectBody(req.headers['content-type'], req.body);
     const answer = await tokenRequest({
       storage: ctx.storage,
+      admission: ctx.admission,
+      target,
       signer: ctx.signer,
       apiAudiences: ctx.apiAudiences,
-      namespace: namespace ?? '',
-      saName: info.name,
       body,
       now: ctx.now(),
     });
     return respond(201, answer);
   }
   throw new ApiError(404, 'NotFound', `the server could not find the requested resource (${method.toLowerCase()} ${def.plural} ${info.name})`);
+}
+
+// What a write addresses and who asks: the impersonated user when the request impersonates.
+function targetOf(req: ApiRequest, def: ResourceDefinition, namespace: string | undefined): RestTarget {
+  return { def, namespace, name: req.info.name, subresource: req.info.subresource, user: req.user ?? ANONYMOUS };
+}
+
+const ANONYMOUS = { name: Users.anonymous, groups: [Groups.unauthenticated] };
+
+function patchBody(req: ApiRequest): PatchBody {
+  return { contentType: mediaType(req.headers['content-type']), bytes: req.body };
 }
 
 function respond(status: number, body: unknown): ApiResponse {

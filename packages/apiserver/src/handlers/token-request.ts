@@ -9,6 +9,8 @@ import {
   nowTimestamp,
   type KubeObject,
 } from '@hubspoke/api';
+import type { AdmissionChain } from '../admission/chain.ts';
+import { admissionAttributes, type RestTarget } from '../registry/context.ts';
 import type { MemoryStorage } from '../storage/memory.ts';
 
 /** Signs ServiceAccount tokens (the issuer from @hubspoke/auth). */
@@ -33,20 +35,33 @@ interface TokenRequestSpec {
 
 const BOUND_KINDS: Record<string, string> = { Pod: 'pods', Secret: 'secrets', Node: 'nodes' };
 
-/** Handle a TokenRequest for `namespace/saName`; returns the TokenRequest with status. */
-export async function tokenRequest(opts: {
+/** One TokenRequest: `target` is serviceaccounts/token with the account's name, and the requester. */
+export interface TokenRequestOptions {
   storage: MemoryStorage;
+  admission: AdmissionChain;
+  target: RestTarget;
   signer: TokenSigner | undefined;
   apiAudiences: string[];
-  namespace: string;
-  saName: string;
   body: KubeObject;
   now: Date;
-}): Promise<KubeObject> {
-  const { storage, namespace, saName, body, now } = opts;
+}
+
+/** Handle a TokenRequest for the target's ServiceAccount, after admission; returns the TokenRequest with status. */
+export async function tokenRequest(opts: TokenRequestOptions): Promise<KubeObject> {
+  const { storage, body, now } = opts;
+  const namespace = opts.target.namespace ?? '';
+  const saName = opts.target.name;
   if (!opts.signer) {
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource (no --service-account-signing-key-file)');
   }
+  // A CREATE of serviceaccounts/token: NodeRestriction holds a node to tokens bound to its own pods.
+  const attrs = {
+    ...admissionAttributes(opts.target, 'CREATE', false),
+    kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' },
+    object: body,
+  };
+  await opts.admission.admit(attrs);
+  await opts.admission.validate(attrs);
   const sa = await storage.get('serviceaccounts', namespace, saName);
   if (!sa) throw notFound({ group: '', resource: 'serviceaccounts' }, saName);
   const spec: TokenRequestSpec = { ...((body.spec as TokenRequestSpec) ?? {}) };

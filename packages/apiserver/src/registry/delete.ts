@@ -1,4 +1,5 @@
-// DELETE and deletecollection: finalizers and graceful deletion mark the object; everything else removes it.
+// DELETE and deletecollection: mutating admission for the request, validating admission for each object, then
+// finalizers and graceful deletion mark the object; everything else removes it.
 import {
   ApiError,
   badRequest,
@@ -10,7 +11,7 @@ import {
   type ResourceDefinition,
 } from '@hubspoke/api';
 import type { Preconditions } from '../storage/interface.ts';
-import { storeOf, type RestContext } from './context.ts';
+import { admissionAttributes, storeOf, type RestContext, type RestTarget } from './context.ts';
 import { listObjects } from './read.ts';
 import { parseJson } from '../http/body.ts';
 
@@ -49,17 +50,19 @@ export function deleteOptions(body: Buffer, query: URLSearchParams): DeleteOptio
 }
 
 /** DELETE one object. Answers the object (graceful/finalized/pods) or a Success Status. */
-export async function deleteObject(
-  ctx: RestContext,
-  def: ResourceDefinition,
-  namespace: string | undefined,
-  name: string,
-  opts: DeleteOptions,
-): Promise<unknown> {
+export async function deleteObject(ctx: RestContext, target: RestTarget, opts: DeleteOptions): Promise<unknown> {
+  await ctx.admission.admit(admissionAttributes(target, 'DELETE', opts.dryRun));
+  return deleteAdmitted(ctx, target, opts);
+}
+
+// One object whose delete request passed the mutating phase.
+async function deleteAdmitted(ctx: RestContext, target: RestTarget, opts: DeleteOptions): Promise<unknown> {
+  const { def, namespace, name } = target;
   const { key, strategy } = storeOf(ctx, def);
   const current = await ctx.storage.get(key, namespace, name);
   if (!current) throw notFound({ group: def.group, resource: def.plural }, name);
   checkPreconditions(def, current, opts.preconditions);
+  await ctx.admission.validate({ ...admissionAttributes(target, 'DELETE', opts.dryRun), oldObject: current });
   const plan = strategy.deletePlan?.(current, opts.gracePeriodSeconds, ctx) ?? { kind: 'now' as const };
   const hasFinalizers = (current.metadata.finalizers ?? []).length > 0;
   if (plan.kind === 'mark') {
@@ -125,18 +128,15 @@ function checkPreconditions(def: ResourceDefinition, obj: KubeObject, pre: Preco
 }
 
 /** DELETE a collection: every object matching the selectors; answers the list of what was deleted. */
-export async function deleteCollection(
-  ctx: RestContext,
-  def: ResourceDefinition,
-  namespace: string | undefined,
-  query: URLSearchParams,
-  opts: DeleteOptions,
-): Promise<unknown> {
-  const list = await listObjects(ctx, def, namespace, query);
+export async function deleteCollection(ctx: RestContext, target: RestTarget, query: URLSearchParams, opts: DeleteOptions): Promise<unknown> {
+  // The request is admitted once, without a name; each object is then validated as it is deleted.
+  await ctx.admission.admit(admissionAttributes({ ...target, name: '' }, 'DELETE', opts.dryRun));
+  const list = await listObjects(ctx, target.def, target.namespace, query);
   const items: unknown[] = [];
   for (const item of list.items) {
+    const one = { ...target, namespace: item.metadata.namespace, name: item.metadata.name ?? '' };
     try {
-      items.push(await deleteObject(ctx, def, item.metadata.namespace, item.metadata.name ?? '', { ...opts, preconditions: undefined }));
+      items.push(await deleteAdmitted(ctx, one, { ...opts, preconditions: undefined }));
     } catch (err) {
       if (!(err instanceof ApiError && err.code === 404)) throw err;
     }

@@ -1,23 +1,23 @@
-// create, update (PUT) and patch: decode → reconcile URL and body → defaults → strategy → validate → store.
-// Status subresources write only `status`; main-resource writes keep the stored status.
+// create, update (PUT) and patch: decode → reconcile URL and body → defaults → mutating admission → strategy →
+// validate → validating admission → store. Status subresources write only `status` unless the kind's strategy
+// says otherwise; main-resource writes keep the stored status.
 import {
-  ApiError,
   apiVersionOf,
   applyPatch,
   badRequest,
   clone,
   conflict,
-  forbidden,
   invalid,
-  notFound,
+  methodNotAllowed,
   STALE_OBJECT_MESSAGE,
   type KubeObject,
   type ResourceDefinition,
 } from '@hubspoke/api';
-import { storeOf, type RestContext } from './context.ts';
+import { admissionAttributes, storeOf, type RestContext, type RestTarget } from './context.ts';
 import { prepareObjectMetaForCreate, prepareObjectMetaForUpdate, reconcileName, reconcileNamespace } from './object-meta.ts';
+import type { Strategy, StrategyContext, UpdateStrategy } from './strategy.ts';
 
-/** Options common to writes (`?dryRun=All&fieldManager=…`). */
+/** Options common to writes (`?dryRun=All`). */
 export interface WriteOptions {
   dryRun: boolean;
 }
@@ -30,88 +30,75 @@ export function writeOptions(query: URLSearchParams): WriteOptions {
 }
 
 /** POST a new object; answers 201 with the stored object. */
-export async function createObject(
-  ctx: RestContext,
-  def: ResourceDefinition,
-  namespace: string | undefined,
-  body: KubeObject,
-  opts: WriteOptions,
-): Promise<KubeObject> {
+export async function createObject(ctx: RestContext, target: RestTarget, body: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+  const { def, namespace } = target;
   const { key, strategy } = storeOf(ctx, def);
   checkTypeMeta(def, body);
   reconcileNamespace(body, namespace);
   if (!body.metadata.name && !body.metadata.generateName) {
     throw invalid(def.kind, '', [{ type: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' }], def.group);
   }
-  if (def.namespaced) await requireLiveNamespace(ctx, namespace ?? '');
   const obj = clone(body);
   obj.apiVersion = apiVersionOf(def);
   obj.kind = def.kind;
   prepareObjectMetaForCreate(obj, def.namespaced ? namespace : undefined, ctx.now());
   def.defaults?.(obj);
-  await strategy.prepareForCreate?.(obj, ctx);
+  // Admission names the object as the client did: a generated name does not exist yet for Kubernetes here.
+  const attrs = { ...admissionAttributes({ ...target, name: body.metadata.name ?? '' }, 'CREATE', opts.dryRun), object: obj };
+  await ctx.admission.admit(attrs);
+  await strategy.prepareForCreate?.(obj, ctx, target.user);
   validate(def, obj);
+  await ctx.admission.validate(attrs);
   if (opts.dryRun) return obj;
   return ctx.storage.create(key, obj);
 }
 
-/** PUT an object (or its status); 409 on a stale resourceVersion. */
-export async function updateObject(
-  ctx: RestContext,
-  def: ResourceDefinition,
-  namespace: string | undefined,
-  name: string,
-  body: KubeObject,
-  subresource: '' | 'status',
-  opts: WriteOptions,
-): Promise<KubeObject> {
-  const { key } = storeOf(ctx, def);
-  checkTypeMeta(def, body);
-  reconcileName(body, name);
-  reconcileNamespace(body, namespace);
-  const expected = body.metadata.resourceVersion || undefined;
-  return write(ctx, def, key, namespace, name, expected, opts, () => clone(body), subresource);
+/** PUT an object (or a subresource of it); 409 on a stale resourceVersion. */
+export async function updateObject(ctx: RestContext, target: RestTarget, body: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+  checkTypeMeta(target.def, body);
+  reconcileName(body, target.name);
+  reconcileNamespace(body, target.namespace);
+  return write(ctx, target, opts, { produce: () => clone(body), expectedRV: body.metadata.resourceVersion || undefined });
 }
 
-/** PATCH an object (or its status) with a merge, JSON or strategic merge patch. */
-export async function patchObject(
-  ctx: RestContext,
-  def: ResourceDefinition,
-  namespace: string | undefined,
-  name: string,
-  contentType: string,
-  patch: Buffer,
-  subresource: '' | 'status',
-  opts: WriteOptions,
-): Promise<KubeObject> {
-  const { key } = storeOf(ctx, def);
-  return write(ctx, def, key, namespace, name, undefined, opts, (current) => {
-    const patched = applyPatch(contentType, current, patch, { kind: def.kind }) as KubeObject;
-    if (!patched || typeof patched !== 'object' || typeof patched.metadata !== 'object' || patched.metadata === null) {
-      throw badRequest('the patch produced an object without metadata');
-    }
+/** A PATCH body and its media type (merge, JSON or strategic merge patch). */
+export interface PatchBody {
+  contentType: string;
+  bytes: Buffer;
+}
+
+/** PATCH an object (or a subresource of it). */
+export async function patchObject(ctx: RestContext, target: RestTarget, patch: PatchBody, opts: WriteOptions): Promise<KubeObject> {
+  const { def } = target;
+  return write(ctx, target, opts, {
+    produce: (current) => {
+      const patched = applyPatch(patch.contentType, current, patch.bytes, { kind: def.kind }) as KubeObject;
+      if (!patched || typeof patched !== 'object' || typeof patched.metadata !== 'object' || patched.metadata === null) {
+        throw badRequest('the patch produced an object without metadata');
+      }
+      return patched;
+    },
     // A patch may carry a resourceVersion precondition: a stale one conflicts like a PUT.
-    return patched;
-  }, subresource, true);
+    patchPrecondition: true,
+  });
 }
 
-async function write(
-  ctx: RestContext,
-  def: ResourceDefinition,
-  key: string,
-  namespace: string | undefined,
-  name: string,
-  expectedRV: string | undefined,
-  opts: WriteOptions,
-  produce: (current: KubeObject) => KubeObject,
-  subresource: '' | 'status',
-  patchPrecondition = false,
-): Promise<KubeObject> {
-  const { strategy } = storeOf(ctx, def);
+interface Produce {
+  produce: (current: KubeObject) => KubeObject;
+  expectedRV?: string;
+  patchPrecondition?: boolean;
+}
+
+async function write(ctx: RestContext, target: RestTarget, opts: WriteOptions, how: Produce): Promise<KubeObject> {
+  const { def, namespace, name, subresource } = target;
+  const { key, strategy } = storeOf(ctx, def);
+  const endpoint: UpdateStrategy | undefined = subresource ? strategy.subresources?.[subresource] : strategy;
+  if (subresource && !endpoint && subresource !== 'status') throw methodNotAllowed();
+  const attrs = admissionAttributes(target, 'UPDATE', opts.dryRun);
   let dryRunResult: KubeObject | undefined;
-  const updateFn = (current: KubeObject): KubeObject => {
-    const next = produce(clone(current));
-    if (patchPrecondition && next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) {
+  const updateFn = async (current: KubeObject): Promise<KubeObject> => {
+    const next = how.produce(clone(current));
+    if (how.patchPrecondition && next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) {
       throw conflict({ group: def.group, resource: def.plural }, name, STALE_OBJECT_MESSAGE);
     }
     if (next.metadata.name !== undefined && next.metadata.name !== name) {
@@ -120,41 +107,53 @@ async function write(
     next.apiVersion = apiVersionOf(def);
     next.kind = def.kind;
     next.metadata.name = name;
-    let result: KubeObject;
-    if (subresource === 'status') {
-      result = clone(current);
-      if (next.status === undefined) delete result.status;
-      else result.status = next.status;
-      // A status write keeps everything but status from the stored object.
-    } else {
-      result = next;
-      if (strategy.hasStatus) {
-        if (current.status === undefined) delete result.status;
-        else result.status = clone(current.status);
-      }
-      prepareObjectMetaForUpdate(result, current);
-      def.defaults?.(result);
-      strategy.prepareForUpdate?.(result, current, ctx);
-    }
+    if (endpoint) def.defaults?.(next);
+    await ctx.admission.admit({ ...attrs, object: next, oldObject: current });
+    const result = endpoint ? shapeFromRequest(next, current, strategy, endpoint, ctx, subresource) : statusOnly(next, current);
     result.metadata.resourceVersion = current.metadata.resourceVersion;
-    validate(def, result, current);
+    const errors = (endpoint?.validateUpdate ?? def.validate)?.(result, current) ?? [];
+    if (errors.length) throw invalid(def.kind, result.metadata.name ?? '', errors, def.group);
+    await ctx.admission.validate({ ...attrs, object: result, oldObject: current });
     if (opts.dryRun) {
       dryRunResult = result;
       return current;
     }
     return result;
   };
-  try {
-    const stored = await ctx.storage.update(key, namespace, name, updateFn, expectedRV);
-    return dryRunResult ?? stored;
-  } catch (err) {
-    if (err instanceof ApiError && err.code === 404) throw notFound({ group: def.group, resource: def.plural }, name);
-    throw err;
-  }
+  // The storage key names the resource as Kubernetes does, so its NotFound reads `<resource> "<name>" not found`.
+  const stored = await ctx.storage.update(key, namespace, name, updateFn, how.expectedRV);
+  return dryRunResult ?? stored;
 }
 
-function validate(def: ResourceDefinition, obj: KubeObject, old?: KubeObject): void {
-  const errors = def.validate?.(obj, old) ?? [];
+// The requested object, minus what this endpoint may not change: a main update keeps the stored status (for
+// kinds with a status subresource); a subresource strategy keeps what it keeps.
+function shapeFromRequest(
+  next: KubeObject,
+  current: KubeObject,
+  strategy: Strategy,
+  endpoint: UpdateStrategy,
+  ctx: StrategyContext,
+  subresource: string,
+): KubeObject {
+  if (!subresource && strategy.hasStatus) {
+    if (current.status === undefined) delete next.status;
+    else next.status = clone(current.status);
+  }
+  endpoint.prepareForUpdate?.(next, current, ctx);
+  prepareObjectMetaForUpdate(next, current);
+  return next;
+}
+
+// A plain status write keeps everything but status from the stored object.
+function statusOnly(next: KubeObject, current: KubeObject): KubeObject {
+  const result = clone(current);
+  if (next.status === undefined) delete result.status;
+  else result.status = next.status;
+  return result;
+}
+
+function validate(def: ResourceDefinition, obj: KubeObject): void {
+  const errors = def.validate?.(obj) ?? [];
   if (errors.length) throw invalid(def.kind, obj.metadata.name ?? '', errors, def.group);
 }
 
@@ -166,16 +165,5 @@ function checkTypeMeta(def: ResourceDefinition, body: KubeObject): void {
     throw badRequest(
       `the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(def)})`,
     );
-  }
-}
-
-/** 404 for a missing namespace; 403 NamespaceTerminating for one being deleted (the NamespaceLifecycle plugin). */
-export async function requireLiveNamespace(ctx: RestContext, namespace: string): Promise<void> {
-  const ns = ctx.storage.peek('namespaces', undefined, namespace);
-  if (!ns) throw notFound({ group: '', resource: 'namespaces' }, namespace);
-  if (ns.metadata.deletionTimestamp) {
-    throw forbidden(`unable to create new content in namespace ${namespace} because it is being terminated`, {
-      causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
-    });
   }
 }

@@ -3,8 +3,10 @@
 // secrets, configmaps, claims, pods and ServiceAccount tokens are allowed only along an edge from a pod bound to
 // the node; everything else is judged by the static `system:node` rules.
 //
-// hubspoke has no NodeRestriction admission plugin, so the name checks it makes on writes (own Node, own
-// pods' status, own pods' deletion) are made here whenever the request names an object.
+// Writes are allowed by name-less rules, as in Kubernetes: any node may create, update and patch Nodes and their
+// status, create and delete pods, update pod status, evict pods, and create Leases. The authorizer sees only the
+// URL, not the body, so holding a node to its own objects is the NodeRestriction admission plugin's job
+// (admission/plugins/node-restriction.ts in the apiserver): without that plugin a node may write any Node.
 //
 // Kubernetes lets a node list/watch pods only with `fieldSelector=spec.nodeName=<node>`; Attributes carry no
 // field selector, so list/watch of pods is allowed as the pre-1.32 rules did.
@@ -104,10 +106,8 @@ function lease(attrs: Attributes, node: string): Decision {
     return deny('can only get, create, update, patch, or delete a node lease');
   }
   if (attrs.namespace !== 'kube-node-lease') return deny('can only access leases in the "kube-node-lease" system namespace');
-  // On create the name is in the body, not the URL; an explicitly different one is still refused.
-  if ((attrs.verb !== 'create' || attrs.name) && attrs.name !== node) {
-    return deny('can only access node lease with the same name as the requesting node');
-  }
+  // On create the name is in the body, which only the NodeRestriction admission plugin can check.
+  if (attrs.verb !== 'create' && attrs.name !== node) return deny('can only access node lease with the same name as the requesting node');
   return ALLOW;
 }
 
@@ -116,55 +116,41 @@ function csiNode(attrs: Attributes, node: string): Decision {
     return deny('can only get, create, update, patch, or delete a CSINode');
   }
   if (attrs.subresource) return deny('cannot authorize CSINode subresources');
-  if ((attrs.verb !== 'create' || attrs.name) && attrs.name !== node) {
-    return deny('can only access CSINode with the same name as the requesting node');
-  }
+  if (attrs.verb !== 'create' && attrs.name !== node) return deny('can only access CSINode with the same name as the requesting node');
   return ALLOW;
 }
 
 function nodeObject(attrs: Attributes, node: string): Decision {
-  const writes = ['create', 'update', 'patch'];
-  const othersNode = attrs.name !== undefined && attrs.name !== '' && attrs.name !== node;
   if (!attrs.subresource) {
-    if (writes.includes(attrs.verb)) return othersNode ? deny(`node "${node}" is not allowed to modify node "${attrs.name}"`) : ALLOW;
+    // Any name: NodeRestriction limits a node to creating and updating its own Node.
+    if (['create', 'update', 'patch'].includes(attrs.verb)) return ALLOW;
     if (['get', 'list', 'watch'].includes(attrs.verb)) {
+      // The name, not the graph, so a kubelet may read its Node before creating it.
       if (attrs.name === node) return ALLOW;
       if (!attrs.name) return deny(`node '${node}' cannot read all nodes, only its own Node object`);
       return deny(`node '${node}' cannot read '${attrs.name}', only its own Node object`);
     }
   }
-  if (attrs.subresource === 'status' && (attrs.verb === 'update' || attrs.verb === 'patch')) {
-    return othersNode ? deny(`node "${node}" is not allowed to modify node "${attrs.name}"`) : ALLOW;
-  }
+  if (attrs.subresource === 'status' && (attrs.verb === 'update' || attrs.verb === 'patch')) return ALLOW;
   return NO_OPINION;
 }
 
 function pod(attrs: Attributes, node: string, graph: PodGraph): Decision {
-  // For writes the pod must be ours when it exists; a missing pod is the handler's 404 to give.
-  const boundElsewhere = () => {
-    const p = attrs.name ? graph.pod(attrs.namespace, attrs.name) : undefined;
-    return p !== undefined && podNodeName(p) !== node;
-  };
   switch (attrs.subresource ?? '') {
     case '':
-      if (attrs.verb === 'get') return related(attrs, node, () => graph.podOnNode(attrs.namespace, attrs.name!));
+      if (attrs.verb === 'get') return getOnly(attrs, node, () => graph.podOnNode(attrs.namespace, attrs.name!));
       if (attrs.verb === 'list' || attrs.verb === 'watch') {
         return attrs.name ? related(attrs, node, () => graph.podOnNode(attrs.namespace, attrs.name!)) : ALLOW;
       }
-      if (attrs.verb === 'create') return ALLOW;
-      if (attrs.verb === 'delete') {
-        return boundElsewhere() ? deny(`node "${node}" can only delete pods with spec.nodeName set to itself`) : ALLOW;
-      }
+      // Mirror pods; NodeRestriction limits a node to creating and deleting pods bound to itself.
+      if (attrs.verb === 'create' || attrs.verb === 'delete') return ALLOW;
       break;
     case 'status':
-      if (attrs.verb === 'update' || attrs.verb === 'patch') {
-        return boundElsewhere() ? deny(`node "${node}" can only update pod status for pods with spec.nodeName set to itself`) : ALLOW;
-      }
+      // NodeRestriction limits a node to the status of pods bound to itself.
+      if (attrs.verb === 'update' || attrs.verb === 'patch') return ALLOW;
       break;
     case 'eviction':
-      if (attrs.verb === 'create') {
-        return boundElsewhere() ? deny(`node "${node}" can only evict pods with spec.nodeName set to itself`) : ALLOW;
-      }
+      if (attrs.verb === 'create') return ALLOW;
       break;
   }
   return NO_OPINION;

@@ -1,5 +1,6 @@
 // The strategy table, keyed by storage key.
 import type { Strategy } from '../strategy.ts';
+import { certificateSigningRequestStrategy } from './certificates.ts';
 import { namespaceStrategy } from './namespaces.ts';
 import { podStrategy } from './pods.ts';
 import { serviceStrategy } from './services.ts';
@@ -11,6 +12,6 @@ export function strategies(opts: { serviceClusterIPRange: string }): Record<stri
     namespaces: namespaceStrategy,
     services: serviceStrategy(opts.serviceClusterIPRange),
     nodes: { hasStatus: true },
-    'certificatesigningrequests.certificates.k8s.io': { hasStatus: true },
+    'certificatesigningrequests.certificates.k8s.io': certificateSigningRequestStrategy,
   };
 }

@@ -57,8 +57,6 @@ describe('defaultPod', () => {
       restartPolicy: 'Always',
       schedulerName: 'default-scheduler',
       securityContext: {},
-      serviceAccount: 'default',
-      serviceAccountName: 'default',
       terminationGracePeriodSeconds: 30,
       tolerations: [
         { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
@@ -87,6 +85,14 @@ describe('defaultPod', () => {
     const p = pod({ containers: [{ name: 'c', image: 'x:1' }], serviceAccount: 'builder' });
     defaultPod(p);
     expect(p.spec!.serviceAccountName).toBe('builder');
+    expect(p.spec!.serviceAccount).toBe('builder');
+  });
+
+  it('leaves the account unset, for ServiceAccount admission to fill (and mirror pods to go without)', () => {
+    const p = pod({ containers: [{ name: 'c', image: 'x:1' }] });
+    defaultPod(p);
+    expect(p.spec!.serviceAccountName).toBeUndefined();
+    expect(p.spec!.serviceAccount).toBeUndefined();
   });
 
   it('is idempotent, so defaulting an update changes nothing twice', () => {

@@ -24,9 +24,11 @@ export function defaultPod(obj: KubeObject): void {
   spec.enableServiceLinks ??= true;
   spec.priority ??= 0;
   spec.preemptionPolicy ||= 'PreemptLowerPriority';
-  // The deprecated field still names the account when a client only sets it.
-  spec.serviceAccountName ||= spec.serviceAccount || 'default';
-  spec.serviceAccount = spec.serviceAccountName;
+  // The deprecated field still names the account when a client only sets it (v1 conversion). `default` is the
+  // ServiceAccount admission plugin's to fill, since it must leave mirror pods without one.
+  spec.serviceAccountName ||= spec.serviceAccount;
+  if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
+  else delete spec.serviceAccount;
   for (const c of spec.initContainers ?? []) defaultContainer(c, spec.hostNetwork === true);
   for (const c of spec.containers ?? []) defaultContainer(c, spec.hostNetwork === true);
   addDefaultTolerations(spec.tolerations ??= []);
