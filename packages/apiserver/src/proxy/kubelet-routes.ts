@@ -3,12 +3,13 @@
 // Each entry answers plain HTTP requests and, where Kubernetes allows it, upgrades; the server reaches them
 // only after authentication and authorization.
 import type { IncomingMessage } from 'node:http';
-import { ApiError, badRequest, methodNotAllowed } from '@hubspoke/api';
+import { badRequest, methodNotAllowed, serviceUnavailable } from '@hubspoke/api';
 import type { Authorizer } from '@hubspoke/auth';
 import type { ApiRequest, ApiResponse } from '../request/context.ts';
 import type { RequestInfo } from '../request/request-info.ts';
+import { DialError } from '../kubelet/dialer.ts';
 import { forwardHeaders } from './forward-headers.ts';
-import { sendBackendRequest } from './http-proxy.ts';
+import { BackendRequestError, sendBackendRequest } from './http-proxy.ts';
 import { nodeProxyTarget, type NodeProxyDeps } from './node-proxy.ts';
 import { podProxyTarget } from './pod-proxy.ts';
 import type { ProxyTarget } from './proxy-backend.ts';
@@ -31,13 +32,11 @@ export interface KubeletRoute {
   upgrade?(req: ApiRequest, conn: UpgradeConnection): Promise<UpgradeOutcome>;
 }
 
-/** What the routes need. */
+/** What the routes need (`proxyAllowLoopback`, from NodeProxyDeps, is the lab's loopback rule for all three proxies). */
 export interface KubeletRoutesDeps extends NodeProxyDeps {
   authorizer: Authorizer;
   /** AuthorizePodWebsocketUpgradeCreatePermission. */
   websocketNeedsCreate: boolean;
-  /** Lab deviation: let pods/proxy and services/proxy dial loopback addresses (Kubernetes refuses them). */
-  proxyAllowLoopback?: boolean;
 }
 
 const STREAM_METHODS = ['GET', 'POST'];
@@ -141,8 +140,10 @@ async function serveProxy(deps: KubeletRoutesDeps, req: ApiRequest, target: Prox
       body: req.body,
     });
   } catch (err) {
-    deps.log?.info({ resource: req.info.resource, name: req.info.name, err: (err as Error).message }, 'proxy request failed');
-    throw new ApiError(500, '', (err as Error).message);
+    if (!(err instanceof DialError || err instanceof BackendRequestError)) throw err;
+    deps.log?.info({ resource: req.info.resource, name: req.info.name, err: err.message }, 'proxy request failed');
+    // apimachinery's proxy transport wraps every round-trip failure this way, kubelet and pod alike.
+    throw serviceUnavailable(`error trying to reach service: ${err.message}`);
   }
   return { relay: { status: res.statusCode ?? 502, headers: responseHeaders(res, target.url, target.prefix), body: res } };
 }

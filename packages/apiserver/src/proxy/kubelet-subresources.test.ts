@@ -6,6 +6,8 @@ import { httpRequest, rawAnswer, rawRequest, startFakeKubelet, until, type FakeK
 
 const TOKENS = 'admin-token,admin,1,"system:masters"\nalice-token,alice,2,""';
 const ADMIN = { Authorization: 'Bearer admin-token' };
+// The fake kubelets listen on 127.0.0.1, which nodes/proxy (like Kubernetes) refuses unless the lab allows it.
+const LOOPBACK_OK = { proxyAllowLoopback: true };
 const SPDY = { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': ['v4.channel.k8s.io', 'channel.k8s.io'] };
 const WEBSOCKET = {
   Connection: 'Upgrade',
@@ -279,7 +281,7 @@ describe('pods/exec, pods/attach, pods/portforward', () => {
 
 describe('nodes/proxy', () => {
   it('proxies any method to the kubelet path with the query kept, the body forwarded and no client credentials', async () => {
-    const { api, kubelet } = await cluster(selfSigned);
+    const { api, kubelet } = await cluster(selfSigned, LOOPBACK_OK);
     kubelet.onRequest((req, res, body) => {
       res.writeHead(201, { 'content-type': 'application/json', 'x-from': 'kubelet', 'access-control-allow-origin': '*' });
       res.end(JSON.stringify({ path: req.url, body }));
@@ -297,7 +299,7 @@ describe('nodes/proxy', () => {
   });
 
   it('redirects an empty proxy path to the directory form and relays kubelet redirects through the proxy path', async () => {
-    const { api, kubelet } = await cluster(selfSigned);
+    const { api, kubelet } = await cluster(selfSigned, LOOPBACK_OK);
     const empty = await httpRequest(api.url, 'GET', '/api/v1/nodes/node-a/proxy?x=1', ADMIN);
     expect([empty.status, empty.headers.location]).toEqual([301, '/api/v1/nodes/node-a/proxy/?x=1']);
     kubelet.onRequest((_req, res) => {
@@ -309,8 +311,27 @@ describe('nodes/proxy', () => {
     expect(kubelet.requests).toHaveLength(1);
   });
 
+  it('refuses a node whose address is not global unicast unless loopback is allowed, as isProxyableHostname does', async () => {
+    const { api, kubelet } = await cluster(selfSigned);
+    const answer = await httpRequest(api.url, 'GET', '/api/v1/nodes/node-a/proxy/pods', ADMIN);
+    expect([answer.status, JSON.parse(answer.body).message]).toEqual([400, 'address not allowed']);
+    // pods/log is not a proxy: it reaches the same kubelet without that rule, as in Kubernetes.
+    const logs = await httpRequest(api.url, 'GET', podPath('web', 'log'), ADMIN);
+    expect(logs.status).toBe(200);
+    expect(kubelet.requests.map((r) => r.url)).toEqual(['/containerLogs/default/web/nginx']);
+  });
+
+  it('reports an unreachable node port as Kubernetes does, and never dials an out-of-range one', async () => {
+    const { api, kubelet } = await cluster(selfSigned, LOOPBACK_OK);
+    const outOfRange = await httpRequest(api.url, 'GET', '/api/v1/nodes/node-a:99999/proxy/', ADMIN);
+    expect([outOfRange.status, JSON.parse(outOfRange.body)]).toMatchObject([503, { reason: 'ServiceUnavailable', message: 'error trying to reach service: dial tcp: address 99999: invalid port' }]);
+    await kubelet.close();
+    const down = await httpRequest(api.url, 'GET', '/api/v1/nodes/node-a/proxy/healthz', ADMIN);
+    expect([down.status, JSON.parse(down.body).message]).toEqual([503, `error trying to reach service: dial tcp 127.0.0.1:${kubelet.port}: connect: connection refused`]);
+  });
+
   it('rejects a malformed node id and reports a missing node', async () => {
-    const { api } = await cluster(selfSigned);
+    const { api } = await cluster(selfSigned, LOOPBACK_OK);
     const malformed = await httpRequest(api.url, 'GET', '/api/v1/nodes/ftp:node-a:1/proxy/', ADMIN);
     expect([malformed.status, JSON.parse(malformed.body).message]).toEqual([400, 'invalid node request "ftp:node-a:1"']);
     const missing = await httpRequest(api.url, 'GET', '/api/v1/nodes/node-z/proxy/', ADMIN);

@@ -81,9 +81,11 @@ async function apiserver(options: ApiserverOptions): Promise<ApiserverHandle> {
   await create('endpoints', {
     kind: 'Endpoints',
     metadata: { name: 'web', namespace: 'default' },
-    subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'web', port: plainPort }] }],
+    subsets: [{ addresses: [{ ip: '127.0.0.1', targetRef: { kind: 'Pod', namespace: 'default', name: 'web' } }], ports: [{ name: 'web', port: plainPort }] }],
   });
   await create('services', { kind: 'Service', metadata: { name: 'empty', namespace: 'default' }, spec: { ports: [{ port: 80 }] } });
+  await create('endpoints', { kind: 'Endpoints', metadata: { name: 'empty', namespace: 'default' }, subsets: [] });
+  await create('services', { kind: 'Service', metadata: { name: 'unwatched', namespace: 'default' }, spec: { ports: [{ port: 80 }] } });
   return api;
 }
 
@@ -168,6 +170,24 @@ describe('pods/proxy', () => {
     }
   });
 
+  it('reports a backend it cannot reach as Kubernetes does: 503 for a request, 500 for an upgrade', async () => {
+    const probe = createHttpServer();
+    const closed = await new Promise<number>((resolve) =>
+      probe.listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      }),
+    );
+    const refused = await httpRequest(lab.url, 'GET', pods(`web:${closed}`, '/'), ADMIN);
+    expect([refused.status, JSON.parse(refused.body)]).toMatchObject([503, { reason: 'ServiceUnavailable', message: `error trying to reach service: dial tcp 127.0.0.1:${closed}: connect: connection refused` }]);
+    const outOfRange = await httpRequest(lab.url, 'GET', pods('https:web:99999', '/'), ADMIN);
+    expect([outOfRange.status, JSON.parse(outOfRange.body).message]).toEqual([503, 'error trying to reach service: dial tcp: address 99999: invalid port']);
+    const upgrade = await rawRequest(lab.url, 'GET', pods('web:99999', '/ws'), { ...ADMIN, Connection: 'Upgrade', Upgrade: 'websocket' });
+    expect(upgrade.status).toBe(500);
+    await upgrade.closed;
+    expect(JSON.parse(upgrade.rest()).message).toBe('error dialing backend: dial tcp: address 99999: invalid port');
+  });
+
   it('is authorized as get pods/proxy', async () => {
     const answer = await httpRequest(lab.url, 'GET', pods('web', '/'), { Authorization: 'Bearer alice-token' });
     expect(answer.status).toBe(403);
@@ -193,8 +213,11 @@ describe('services/proxy', () => {
     // As in Kubernetes, no port in the id means the unnamed service port; this service's only port is named.
     const unnamed = await httpRequest(lab.url, 'GET', services('web', '/'), ADMIN);
     expect([unnamed.status, JSON.parse(unnamed.body).message]).toEqual([503, 'no endpoints available for service "web"']);
-    const missing = await httpRequest(lab.url, 'GET', services('nope', '/'), ADMIN);
+    // As in Kubernetes, the Service is read only to translate a port number; the Endpoints always.
+    const missing = await httpRequest(lab.url, 'GET', services('nope:80', '/'), ADMIN);
     expect([missing.status, JSON.parse(missing.body).message]).toEqual([404, 'services "nope" not found']);
+    const noEndpoints = await httpRequest(lab.url, 'GET', services('unwatched:80', '/'), ADMIN);
+    expect([noEndpoints.status, JSON.parse(noEndpoints.body).message]).toEqual([404, 'endpoints "unwatched" not found']);
   });
 
   it('redirects an empty GET path to the directory form', async () => {

@@ -1,13 +1,14 @@
-// What pods/proxy and services/proxy share: the `[scheme:]name[:port]` id, the rule on which backend addresses
-// may be dialed, and the dial itself. `https:` is TLS for confidentiality only: the backend's certificate is
-// never verified and no client credentials are presented (the document's point, PROTOCOLS.md §9).
-import { isIP } from 'node:net';
+// What the nodes, pods and services proxies share: the `[scheme:]name[:port]` id, the rule on which backend
+// addresses may be dialed, how a port is read, and the dial itself. `https:` is TLS for confidentiality only:
+// the backend's certificate is never verified and no client credentials are presented (PROTOCOLS.md §9).
+import { BlockList, isIP } from 'node:net';
+import { lookup } from 'node:dns/promises';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import { badRequest } from '@hubspoke/api';
 import { DialError, directDialer, joinHostPort, type Dialer, type Endpoint } from '../kubelet/dialer.ts';
 import type { ApiRequest } from '../request/context.ts';
-import { proxyPath } from './node-proxy.ts';
+import { backendUrl, proxyPath } from './proxy-path.ts';
 
 /** Where a proxied request goes, and how to reach it. */
 export interface ProxyTarget {
@@ -26,16 +27,19 @@ export interface ProxyId {
   port: string;
 }
 
-/** How pod and service backends are dialed. */
+/** How backends other than a kubelet's own port are dialed. */
 export interface BackendDialDeps {
   dialer?: Dialer;
   timeoutMs: number;
   /**
    * hubspoke lab deviation: accept loopback backend addresses. Kubernetes refuses them (`address not
-   * allowed`); the single-host lab gives pods 127.x addresses, so startCluster turns this on.
+   * allowed`); the single-host lab gives nodes and pods 127.x addresses, so startCluster turns this on.
    */
   proxyAllowLoopback?: boolean;
 }
+
+/** A port to dial, or the error Go's dialer reports instead of dialing. */
+export type DialPort = { kind: 'port'; port: number } | { kind: 'undialable'; message: string };
 
 /** Go's SplitSchemeNamePort for pods and services (ports may be names); 400 when malformed. */
 export function parseProxyId(kind: 'pod' | 'service', id: string): ProxyId {
@@ -45,20 +49,59 @@ export function parseProxyId(kind: 'pod' | 'service', id: string): ProxyId {
   return { scheme: scheme === 'https' ? 'https' : 'http', name, port };
 }
 
-/** proxyutil.IsProxyableIP: 400 `address not allowed` for a non-IP, loopback (unless allowed) or link-local. */
-export function requireProxyableIP(ip: string, allowLoopback: boolean): void {
-  if (!isIP(ip) || isLinkLocal(ip) || (!allowLoopback && isLoopback(ip))) throw badRequest('address not allowed');
+/**
+ * The decimal port of a proxy id as Go's dialer reads it. Kubernetes never range-checks an id's port, so a bad
+ * one fails only at the dial, with Go's words: `dial tcp: address 99999: invalid port`.
+ */
+export function dialPort(host: string, digits: string): DialPort {
+  const port = Number(digits);
+  if (!/^\d+$/.test(digits) || port > 65535) return { kind: 'undialable', message: `dial tcp: address ${digits}: invalid port` };
+  // Linux refuses a connect to port 0 as it refuses a closed port (and Node would not even try).
+  if (port === 0) return { kind: 'undialable', message: `dial tcp ${joinHostPort({ host, port })}: connect: connection refused` };
+  return { kind: 'port', port };
 }
 
-/** The target for `scheme://ip:port` plus the path and query after `…/proxy`. */
-export function backendTarget(deps: BackendDialDeps, req: ApiRequest, scheme: ProxyId['scheme'], endpoint: Endpoint): ProxyTarget {
-  requireProxyableIP(endpoint.host, deps.proxyAllowLoopback ?? false);
+// Go's !IP.IsGlobalUnicast (proxyutil.IsProxyableIP) minus loopback, which has its own switch: unspecified
+// (0.0.0.0 and :: dial this host), link-local unicast (cloud metadata at 169.254.169.254), multicast, broadcast.
+// BlockList also matches the IPv4-mapped IPv6 forms of the IPv4 ranges.
+const NEVER = blockList([['0.0.0.0', 32], ['::', 128], ['169.254.0.0', 16], ['fe80::', 10], ['224.0.0.0', 4], ['ff00::', 8], ['255.255.255.255', 32]]);
+const LOOPBACK = blockList([['127.0.0.0', 8], ['::1', 128]]);
+
+/** proxyutil.IsProxyableIP: 400 `address not allowed` unless `ip` is a global unicast address (or allowed loopback). */
+export function requireProxyableIP(ip: string, allowLoopback: boolean): void {
+  const family = ip.includes('%') ? 0 : isIP(ip);
+  if (family === 0) throw badRequest('address not allowed');
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  if (NEVER.check(ip, type) || (!allowLoopback && LOOPBACK.check(ip, type))) throw badRequest('address not allowed');
+}
+
+/** The node proxy's isProxyableHostname: an IP as above, a name by every address it resolves to; 400 otherwise. */
+export async function requireProxyableHost(host: string, allowLoopback: boolean): Promise<void> {
+  if (isIP(host)) return requireProxyableIP(host, allowLoopback);
+  let addresses: { address: string }[];
+  try {
+    addresses = await lookup(host, { all: true });
+  } catch {
+    throw badRequest(`lookup ${host}: no such host`);
+  }
+  if (addresses.length === 0) throw badRequest('no addresses for hostname');
+  for (const { address } of addresses) requireProxyableIP(address, allowLoopback);
+}
+
+/** The target for `scheme://host:port` plus the path and query after `…/proxy`; the caller has vetted `host`. */
+export function backendTarget(deps: BackendDialDeps, req: ApiRequest, backend: { scheme: ProxyId['scheme']; host: string; port: DialPort }): ProxyTarget {
+  const { scheme, host, port } = backend;
   const { prefix, rest } = proxyPath(req.url);
-  const search = new URL(req.url, 'http://x').search;
+  if (port.kind === 'undialable') {
+    // Never dialed: the URL only carries the path, so it names the host without the unusable port.
+    const origin = `${scheme}://${isIP(host) === 6 ? `[${host}]` : host}`;
+    return { prefix, emptyPath: rest === '', url: backendUrl(origin, req.url), connect: () => Promise.reject(new DialError(port.message)) };
+  }
+  const endpoint = { host, port: port.port };
   return {
     prefix,
     emptyPath: rest === '',
-    url: new URL(`${scheme}://${joinHostPort(endpoint)}${rest || '/'}${search}`),
+    url: backendUrl(`${scheme}://${joinHostPort(endpoint)}`, req.url),
     connect: () => dialBackend(deps, endpoint, scheme === 'https'),
   };
 }
@@ -77,22 +120,8 @@ export async function dialBackend(deps: BackendDialDeps, endpoint: Endpoint, enc
   });
 }
 
-function isLoopback(ip: string): boolean {
-  const v4 = mappedV4(ip);
-  if (v4) return v4.startsWith('127.');
-  return ip === '::1' || /^(0{1,4}:){7}0{0,3}1$/.test(ip);
-}
-
-function isLinkLocal(ip: string): boolean {
-  const v4 = mappedV4(ip);
-  if (v4) return v4.startsWith('169.254.') || v4.startsWith('224.0.0.');
-  const lower = ip.toLowerCase();
-  // fe80::/10 unicast, ff02::/16 link-local multicast, ff01::/16 interface-local multicast.
-  return /^fe[89ab]/.test(lower) || lower.startsWith('ff02:') || lower.startsWith('ff01:');
-}
-
-function mappedV4(ip: string): string | undefined {
-  if (isIP(ip) === 4) return ip;
-  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return m?.[1];
+function blockList(subnets: [string, number][]): BlockList {
+  const list = new BlockList();
+  for (const [network, prefix] of subnets) list.addSubnet(network, prefix, isIP(network) === 4 ? 'ipv4' : 'ipv6');
+  return list;
 }

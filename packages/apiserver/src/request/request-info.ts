@@ -34,7 +34,10 @@ const METHOD_VERBS: Record<string, string> = {
 /** Parse a request target; never throws (unknown shapes become non-resource requests). */
 export function parseRequestInfo(method: string, rawUrl: string): RequestInfo {
   const url = new URL(rawUrl, 'http://x');
-  const path = url.pathname;
+  // The path exactly as sent: a URL parser would resolve `..`, `%2e%2e` and `\` segments, turning
+  // `…/pods/web/proxy/../../../secrets` into another request than the one Kubernetes (which never resolves
+  // them) serves, and letting `/apis/%2e%2e/api/…/exec` slip past `kubectl proxy --reject-paths`.
+  const path = requestPath(rawUrl);
   const query = url.searchParams;
   const verbFromMethod = METHOD_VERBS[method.toUpperCase()] ?? method.toLowerCase();
   const base: RequestInfo = {
@@ -104,6 +107,13 @@ function nameFromFieldSelector(selector: string | null): string | undefined {
 function isWatch(query: URLSearchParams): boolean {
   const w = query.get('watch');
   return w === 'true' || w === '1';
+}
+
+/** The path of an origin-form (`/a/b?q`) or absolute-form (`https://host/a/b?q`) request target, unresolved. */
+export function requestPath(rawUrl: string): string {
+  const withoutAuthority = rawUrl.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '');
+  const path = withoutAuthority.split(/[?#]/, 1)[0];
+  return path.startsWith('/') ? path : `/${path}`;
 }
 
 function safeDecode(segment: string): string {
