@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstServiceIP, startApiserver, type ApiserverHandle, type ApiserverOptions } from '@hubspoke/apiserver';
 import { createClient, type ApiClient } from '@hubspoke/client';
+import { startKubeProxy, type KubeProxyHandle } from '@hubspoke/kube-proxy';
 import { startKubelet, type KubeletHandle, type KubeletConfigInput } from '@hubspoke/kubelet';
 import { buildKubeconfig, createClusterPki, kubeconfigToYaml, writeClusterPki, type ClusterPki, type PkiPaths } from '@hubspoke/pki';
 import type { Logger } from 'pino';
+import { createBootstrapToken, ensureKubeadmBootstrapRbac, type BootstrapToken } from './bootstrap-token.ts';
 import { waitFor } from './wait.ts';
 
 /** A static token for `--token-auth-file`. */
@@ -44,6 +46,12 @@ export interface ClusterOptions {
   kubeletServingCerts?: 'self-signed' | 'cluster-ca';
   /** Give the apiserver `--kubelet-certificate-authority` = the cluster CA (default false, as Kubernetes). */
   verifyKubelets?: boolean;
+  /**
+   * Run one kube-proxy for the host (user space: it listens on every ClusterIP:port), as `system:kube-proxy`.
+   * Default false in tests, whose clusters share the host: give each its own `apiserver.serviceClusterIPRange`.
+   * The `kubernetes` Service listens on port 443, which needs root (or net.ipv4.ip_unprivileged_port_start).
+   */
+  kubeProxy?: boolean;
   /** Wait until every node is Ready (default true). */
   waitReady?: boolean;
   logger?: Logger;
@@ -68,7 +76,26 @@ export interface Cluster {
   admin: ApiClient;
   /** A client with a bearer token. */
   clientWithToken(token: string): ApiClient;
+  /** The host's kube-proxy, when `kubeProxy` was asked for. */
+  kubeProxy?: KubeProxyHandle;
+  /** `kubeadm token create`: a bootstrap token for joining nodes. */
+  createBootstrapToken(opts?: { ttlSeconds?: number }): Promise<BootstrapToken>;
+  /**
+   * `kubeadm join`: a new node that has only a bootstrap token. Its kubelet creates a CSR, which the control
+   * plane approves and signs, writes its own kubeconfig and runs as `system:node:<name>`.
+   */
+  joinNode(name: string, opts?: JoinNodeOptions): Promise<KubeletHandle>;
   close(): Promise<void>;
+}
+
+/** How `joinNode` starts a kubelet. */
+export interface JoinNodeOptions {
+  /** The token to present (default: a fresh one from createBootstrapToken). */
+  token?: string;
+  /** The node's address (default: the next free `${nodeAddressPrefix}.N`). */
+  address?: string;
+  /** Overrides of the kubelet's settings (e.g. rotateCertificates, serverTLSBootstrap). */
+  kubelet?: Partial<KubeletConfigInput>;
 }
 
 /** The service range the single-host lab uses: ClusterIPs on loopback, so kube-proxy can bind them without root. */
@@ -90,7 +117,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     apiserver: { ipAddresses: ['127.0.0.1'] },
     serviceClusterIP: serviceIP,
     nodes: nodes.map((n) => ({ name: n.name, addresses: [n.address] })),
-    users: options.users,
+    users: [...(options.users ?? []), ...(options.kubeProxy ? [{ name: 'system:kube-proxy', groups: [] }] : [])],
   });
 
   const tokenCsv = (options.tokens ?? [])
@@ -115,6 +142,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       // What kubeadm sets: lab node names do not resolve, their addresses do.
       kubeletPreferredAddressTypes: ['InternalIP', 'ExternalIP', 'Hostname'],
       proxyAllowLoopback: true, // lab deviation: pods live on 127.x (Kubernetes refuses loopback proxy targets)
+      enableAdmissionPlugins: ['NodeRestriction'], // as kubeadm
+      // The built-in CSR signer issues from the cluster CA, as kubeadm's controller-manager does.
+      clusterSigningCert: pki.ca.cert,
+      clusterSigningKey: pki.ca.key,
       ...(options.verifyKubelets ? { kubeletCertificateAuthority: pki.ca.cert } : {}),
       ...options.apiserver,
     },
@@ -137,7 +168,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   }
 
   const kubelets: KubeletHandle[] = [];
+  let kubeProxy: KubeProxyHandle | undefined;
   const closeAll = async (): Promise<void> => {
+    await kubeProxy?.stop();
     await Promise.allSettled(kubelets.map((k) => k.stop()));
     await apiserver.close();
     if (ownDir) await rm(dir, { recursive: true, force: true });
@@ -167,6 +200,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     );
     kubelets.push(...started);
     const admin = createClient({ server, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key });
+    await ensureKubeadmBootstrapRbac(admin);
+    if (options.kubeProxy) {
+      const proxyUser = pki.users['system:kube-proxy'];
+      kubeProxy = await startKubeProxy({
+        client: createClient({ server, caCert: pki.ca.cert, clientCert: proxyUser.cert, clientKey: proxyUser.key }),
+        logger: options.logger,
+      });
+      await kubeProxy.ready;
+    }
     if (options.waitReady ?? true) {
       await waitFor(async () => {
         const list = await admin.list('/api/v1/nodes');
@@ -190,6 +232,34 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       tokenKubeconfigs,
       admin,
       clientWithToken: (token) => createClient({ server, caCert: pki.ca.cert, token }),
+      kubeProxy,
+      createBootstrapToken: (opts) => createBootstrapToken(admin, opts),
+      async joinNode(name, opts = {}) {
+        const token = opts.token ?? (await createBootstrapToken(admin)).token;
+        const nodeDir = join(dir, 'nodes', name);
+        await mkdir(join(nodeDir, 'pki'), { recursive: true });
+        const bootstrapKubeconfig = join(nodeDir, 'bootstrap-kubelet.conf');
+        const config = buildKubeconfig({ clusterName: 'hubspoke', server, caCert: pki.ca.cert, userName: 'tls-bootstrap-token-user', token });
+        await writeFile(bootstrapKubeconfig, kubeconfigToYaml(config), { mode: 0o600 });
+        const index = kubelets.length + 1;
+        const kubelet = await startKubelet({
+          nodeName: name,
+          nodeIP: opts.address ?? `${prefix}.${index}`,
+          address: opts.address ?? `${prefix}.${index}`,
+          port: options.kubeletPort ?? 0,
+          readOnlyPort: 0,
+          podCIDR: `127.244.${index}.0/24`,
+          rootDir: join(nodeDir, 'root'),
+          bootstrapKubeconfig,
+          kubeconfig: join(nodeDir, 'kubelet.conf'),
+          certDir: join(nodeDir, 'pki'),
+          clientCA: pki.ca.cert,
+          logLevel: 'silent',
+          ...opts.kubelet,
+        }, { logger: options.logger });
+        kubelets.push(kubelet);
+        return kubelet;
+      },
       close: closeAll,
     };
   } catch (err) {

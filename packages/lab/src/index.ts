@@ -4,3 +4,4 @@ export * from './demo.ts';
 export { up, type UpOptions } from './up.ts';
 export { writeCerts, type CertsOptions } from './certs.ts';
 export * from './attacker/index.ts';
+export * from './bootstrap-token.ts';

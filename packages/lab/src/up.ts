@@ -30,6 +30,7 @@ export async function up(opts: UpOptions, out: NodeJS.WritableStream = process.s
       nodes: opts.nodes,
       tokens: LAB_TOKENS,
       kubeletPort: opts.kubeletPort,
+      kubeProxy: true,
       apiserver: { securePort: opts.port, auditLogPath: resolve(dir, 'audit.log'), logLevel: opts.logLevel },
       logger,
     });
@@ -51,6 +52,7 @@ hubspoke lab is up in ${ms} ms (profile kubernetes-defaults)
   apiserver ${cluster.server}  authorization Node,RBAC; anonymous auth on; audit log ${resolve(dir, 'audit.log')}
 ${nodes}
   admin kubeconfig  ${kc}
+  kube-proxy        user space, one for the host: ${cluster.kubeProxy?.listeners().map((l) => `${l.address}:${l.port}`).join(', ') || 'no listeners'}
   users             alice (no RBAC permissions): ${cluster.tokenKubeconfigs['alice']}
                     bob (may view default):      ${cluster.tokenKubeconfigs['bob']}
 
