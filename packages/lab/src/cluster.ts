@@ -8,7 +8,7 @@ import { createClient, type ApiClient } from '@hubspoke/client';
 import { startKubeProxy, type KubeProxyHandle } from '@hubspoke/kube-proxy';
 import { startKubelet, type KubeletHandle, type KubeletConfigInput } from '@hubspoke/kubelet';
 import { buildKubeconfig, createClusterPki, kubeconfigToYaml, writeClusterPki, type ClusterPki, type PkiPaths } from '@hubspoke/pki';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createBootstrapToken, ensureKubeadmBootstrapRbac, type BootstrapToken } from './bootstrap-token.ts';
 import { waitFor } from './wait.ts';
 
@@ -205,7 +205,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       const proxyUser = pki.users['system:kube-proxy'];
       kubeProxy = await startKubeProxy({
         client: createClient({ server, caCert: pki.ca.cert, clientCert: proxyUser.cert, clientKey: proxyUser.key }),
-        logger: options.logger,
+        logger: options.logger ?? pino({ level: 'silent' }),
       });
       await kubeProxy.ready;
     }
