@@ -33,7 +33,7 @@ describe('hubspoke up', () => {
       expect(out).toContain(`admin kubeconfig  ${join(dir, 'admin.conf')}`);
       await waitFor(async () => {
         const r = await kubectl(['get', 'pods', '--no-headers'], { kubeconfig: join(dir!, 'admin.conf') });
-        return ['web', 'logger', 'shell'].every((p) => new RegExp(`^${p}\\s+1/1\\s+Running`, 'm').test(r.stdout));
+        return ['web', 'logger', 'shell', 'api-client'].every((p) => new RegExp(`^${p}\\s+1/1\\s+Running`, 'm').test(r.stdout));
       }, { timeoutMs: 20_000, what: 'the demo pods Running' });
       const alice = await kubectl(['get', 'pods'], { kubeconfig: join(dir, 'users', 'alice.token.conf') });
       expect(alice.stderr.trim()).toBe('Error from server (Forbidden): pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "default"');

@@ -9,11 +9,13 @@ export const LAB_TOKENS: StaticToken[] = [
   { token: 'bob-token-00000000000000000000', user: 'bob', uid: '1002', groups: ['viewers'] },
 ];
 
-/** Demo pods: a web server, a logger and an interactive shell. */
+/** Demo pods: a web server, a logger, an interactive shell and an in-cluster API client. */
 export const DEMO_PODS = [
   { name: 'web', image: 'hubspoke/http-server', ports: [{ containerPort: 8080, name: 'http' }], labels: { app: 'web' } },
   { name: 'logger', image: 'hubspoke/logger', labels: { app: 'logger' } },
   { name: 'shell', image: 'hubspoke/shell', stdin: true, tty: true, labels: { app: 'shell' } },
+  // Dials the kubernetes Service VIP with its ServiceAccount token: Forbidden until someone grants it a role.
+  { name: 'api-client', image: 'hubspoke/client', labels: { app: 'api-client' } },
 ];
 
 /** Create the demo objects (idempotent enough for a fresh lab). */

@@ -66,6 +66,9 @@ Try:
   kubectl create token default
   kubectl --kubeconfig ${cluster.tokenKubeconfigs['alice']} get pods     # Forbidden, as Kubernetes words it
   kubectl --kubeconfig ${cluster.tokenKubeconfigs['bob']} auth can-i --list
+  kubectl logs api-client     # a pod calling the apiserver through the kubernetes Service VIP: Forbidden…
+  kubectl create rolebinding api-client-view --clusterrole=view --serviceaccount=default:default
+  kubectl logs api-client     # …and now it lists pods as system:serviceaccount:default:default
 
 Ctrl-C stops the lab.
 `);
