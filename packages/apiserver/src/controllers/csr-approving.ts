@@ -4,9 +4,9 @@
 // subresource, asked of the apiserver's authorizer as a SubjectAccessReview would. It never denies: a request
 // it does not recognize or may not approve stays Pending for a human or another approver.
 import type { Attributes, Authorizer } from '@hubspoke/auth';
-import { parseCsr, type CsrInfo } from '@hubspoke/pki';
+import type { CsrInfo } from '@hubspoke/pki';
 import { KEYS, clockOf, type Controller, type ControllerContext } from './context.ts';
-import { approvalOf, trueCondition, viewCsr, withCondition, type CsrView } from './csr-objects.ts';
+import { approvalOf, parseRequest, trueCondition, viewCsr, withCondition, type CsrView } from './csr-objects.ts';
 import { SIGNERS, validateKubeletClientRequest } from './csr-rules.ts';
 import { follow } from './follow.ts';
 import { SkipUpdate, updateIfPresent } from './objects.ts';
@@ -60,7 +60,7 @@ export function startCsrApprovingController(ctx: CsrApprovingContext): Controlle
       attempts.delete(name);
       return;
     }
-    const request = parse(view);
+    const request = parseRequest(view, logger);
     if (!request) return;
     const fit = validateKubeletClientRequest(request, view.usages);
     if (!fit.ok) {
@@ -84,16 +84,6 @@ export function startCsrApprovingController(ctx: CsrApprovingContext): Controlle
     const delayMs = Math.min(retryBaseMs * 2 ** (attempt - 1), retryMaxMs);
     logger.info({ csr: name, recognizedAs: tried, requester: view.requester.name, retryInMs: delayMs }, 'csr recognized but subject access review was not approved');
     queue.addAfter(name, delayMs);
-  }
-
-  function parse(view: CsrView): CsrInfo | undefined {
-    try {
-      return parseCsr(view.requestPem);
-    } catch (err) {
-      // The request is immutable, so asking again cannot help.
-      logger.warn({ csr: view.name, reason: (err as Error).message }, 'unable to parse csr');
-      return undefined;
-    }
   }
 
   async function approve(name: string, recognizer: Recognizer): Promise<void> {

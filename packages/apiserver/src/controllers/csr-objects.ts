@@ -2,6 +2,8 @@
 // JSON the []byte fields (spec.request, status.certificate) are base64 of PEM text.
 import { nowTimestamp, type KubeObject } from '@hubspoke/api';
 import type { UserInfo } from '@hubspoke/auth';
+import { parseCsr, type CsrInfo } from '@hubspoke/pki';
+import type { Logger } from './context.ts';
 
 /** A CSR condition as stored (`CertificateSigningRequestCondition`). */
 export interface CsrCondition {
@@ -86,4 +88,14 @@ export function withCondition(csr: KubeObject, condition: CsrCondition): KubeObj
 /** The CSR with status.certificate set to the PEM, base64-encoded as JSON carries []byte. */
 export function withCertificate(csr: KubeObject, certificatePem: string): KubeObject {
   return { ...csr, status: { ...((csr.status ?? {}) as object), certificate: Buffer.from(certificatePem, 'utf8').toString('base64') } };
+}
+
+/** The CSR's PKCS#10 request, or undefined (logged) when it does not parse: it is immutable, so retrying cannot help. */
+export function parseRequest(view: CsrView, logger: Logger): CsrInfo | undefined {
+  try {
+    return parseCsr(view.requestPem);
+  } catch (err) {
+    logger.warn({ csr: view.name, reason: (err as Error).message }, 'unable to parse csr');
+    return undefined;
+  }
 }

@@ -5,9 +5,9 @@
 // (reason SignerValidationFailure) instead of a certificate.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import type { KubeObject } from '@hubspoke/api';
-import { parseCsr, signCertificateRequest, type CertKey, type CsrInfo } from '@hubspoke/pki';
+import { signCertificateRequest, type CertKey } from '@hubspoke/pki';
 import { KEYS, clockOf, type Controller, type ControllerContext } from './context.ts';
-import { approvalOf, hasTrueCondition, trueCondition, viewCsr, withCertificate, withCondition, type CsrView } from './csr-objects.ts';
+import { approvalOf, hasTrueCondition, parseRequest, trueCondition, viewCsr, withCertificate, withCondition, type CsrView } from './csr-objects.ts';
 import { ruleFor } from './csr-rules.ts';
 import { follow } from './follow.ts';
 import { SkipUpdate, updateIfPresent } from './objects.ts';
@@ -39,7 +39,7 @@ export function startCsrSigningController(ctx: CsrSigningContext): Controller {
     if (!ready(view)) return;
     const rule = ruleFor(view.signerName);
     if (!rule) return;
-    const request = parse(view);
+    const request = parseRequest(view, logger);
     if (!request) return;
     const verdict = rule(request, view.usages);
     if (!verdict.ok) {
@@ -60,15 +60,6 @@ export function startCsrSigningController(ctx: CsrSigningContext): Controller {
     }
     const updated = await update(name, (current) => withCertificate(current, result.certificate));
     if (updated) logger.info({ csr: name, signer: view.signerName }, 'csr signed');
-  }
-
-  function parse(view: CsrView): CsrInfo | undefined {
-    try {
-      return parseCsr(view.requestPem);
-    } catch (err) {
-      logger.warn({ csr: view.name, reason: (err as Error).message }, 'unable to parse csr');
-      return undefined;
-    }
   }
 
   async function fail(name: string, message: string): Promise<void> {
