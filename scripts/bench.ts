@@ -1,37 +1,19 @@
 // npm run bench: start-up, request-rate and streaming figures for the in-process cluster, each printed with a ratio
 // against a baseline measured in the same run on the same machine.
-import { request, Agent, createServer } from 'node:https';
+import { Agent, createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { startCluster } from '@hubspoke/lab';
 import { createCA, issueCertificate } from '@hubspoke/pki';
 import { benchStreams } from './bench-streams.ts';
+import { benchVip } from './bench-vip.ts';
+import { median, requestRate } from './bench-support.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-async function rate(url: string, agent: Agent, ca: string): Promise<number> {
-  let next = 0;
-  const one = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const req = request(url, { agent, ca }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  const worker = async (): Promise<void> => {
-    while (next++ < REQUESTS) await one();
-  };
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return REQUESTS / ((performance.now() - t0) / 1000);
+function rate(url: string, agent: Agent, ca: string): Promise<number> {
+  return requestRate({ url, agent, ca, requests: REQUESTS, concurrency: CONCURRENCY });
 }
 
 async function main(): Promise<void> {
@@ -73,12 +55,16 @@ async function main(): Promise<void> {
   // 3. Streams through apiserver → kubelet → pod (a fresh cluster of its own).
   const streams = await benchStreams();
 
+  // 4. In-cluster clients: the apiserver through the kubernetes Service's VIP (kube-proxy) against directly.
+  const vip = await benchVip();
+
   const rows = [
     ['in-process cluster: nothing → 2 Ready nodes', `${start.toFixed(0)} ms (median of ${RUNS})`, `${(start / 300).toFixed(2)} × the 300 ms target`],
     ['baseline: bare Node HTTPS server, fixed JSON', `${baseline.toFixed(0)} req/s`, '1.00'],
     ['apiserver GET configmap (x509 auth, RBAC)', `${get.toFixed(0)} req/s`, `${(get / baseline).toFixed(2)} × baseline`],
     ['apiserver LIST 100 configmaps', `${list.toFixed(0)} req/s`, `${(list / baseline).toFixed(2)} × baseline`],
     ...streams,
+    ...vip,
   ];
   console.log(`hubspoke bench, ${new Date().toISOString().slice(0, 10)}, ${CONCURRENCY} clients, ${REQUESTS} requests each rate`);
   console.log('| measurement | figure | ratio |\n|---|---|---|');

@@ -16,7 +16,7 @@ async function setUp(onCall?: Parameters<typeof recordingContext>[0]) {
   const issued: unknown[] = [];
   const signer: TokenSigner = { issue: async (claims) => (issued.push(claims), 'signed-token') };
   await ctx.storage.create('serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'app', namespace: 'team' } });
-  await ctx.storage.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'team' }, spec: { nodeName: 'node-1' } });
+  await ctx.storage.create('pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'team' }, spec: { nodeName: 'node-1', serviceAccountName: 'app' } });
   const pod = ctx.storage.peek('pods', 'team', 'web')!;
   const request = structuredClone(body);
   (request.spec as { boundObjectRef: { uid?: string } }).boundObjectRef.uid = pod.metadata.uid;
@@ -35,6 +35,16 @@ describe('tokenRequest', () => {
     ]);
     expect(ctx.calls[0].attrs.object?.spec).toMatchObject({ boundObjectRef: { kind: 'Pod', name: 'web' } });
     expect(issued).toHaveLength(1);
+  });
+
+  it('refuses to bind a token to a pod that runs as another ServiceAccount', async () => {
+    const { ctx, issued, run } = await setUp();
+    await ctx.storage.update('pods', 'team', 'web', (pod) => ({ ...pod, spec: { ...(pod.spec as object), serviceAccountName: 'other' } }));
+    await expect(run()).rejects.toMatchObject({
+      code: 400,
+      message: 'cannot bind token for serviceaccount "app" to pod running with different serviceaccount name.',
+    });
+    expect(issued).toEqual([]);
   });
 
   it('issues nothing when admission refuses', async () => {

@@ -2,6 +2,7 @@
 // Pod, Secret or Node that must exist with the given uid.
 import {
   ApiError,
+  badRequest,
   invalid,
   invalidValue,
   notFound,
@@ -87,6 +88,10 @@ export async function tokenRequest(opts: TokenRequestOptions): Promise<KubeObjec
     }
     const who = { name: target.metadata.name ?? '', uid: target.metadata.uid ?? '' };
     if (ref.kind === 'Pod') {
+      const podAccount = (target.spec as { serviceAccountName?: string } | undefined)?.serviceAccountName;
+      if (podAccount !== saName) {
+        throw badRequest(`cannot bind token for serviceaccount "${saName}" to pod running with different serviceaccount name.`);
+      }
       bound.pod = who;
       const nodeName = (target.spec as { nodeName?: string } | undefined)?.nodeName;
       const node = nodeName ? await storage.get('nodes', undefined, nodeName) : undefined;
