@@ -19,6 +19,7 @@ export type FieldType =
   | 'int64'
   | 'int32'
   | 'bytes' // raw bytes; decoded as a Uint8Array (only the envelope uses it)
+  | 'base64' // []byte ⇄ base64 text, as Go's encoding/json writes it (a CSR's request and certificate)
   | 'time' // metav1.Time {1 seconds, 2 nanos} ⇄ RFC 3339 text; an empty message is the zero time
   | 'json' // a message whose field 1 holds JSON text (metav1.FieldsV1) ⇄ that JSON value
   | 'message'
@@ -140,6 +141,8 @@ function readValue(r: ProtoReader, field: FieldSpec, end: number): unknown {
       return r.int32();
     case 'bytes':
       return r.bytes();
+    case 'base64':
+      return Buffer.from(r.bytes()).toString('base64');
     case 'time':
       return readTime(r, end);
     case 'json': {
@@ -183,6 +186,8 @@ function zeroOf(field: FieldSpec): unknown {
       return 0;
     case 'message':
       return finish(new Map(), field.message!);
+    case 'base64':
+      return null; // a nil []byte
     default:
       return undefined;
   }
@@ -285,6 +290,9 @@ function writeOne(w: ProtoWriter, field: FieldSpec, value: unknown): void {
       break;
     case 'bytes':
       w.uint32(t).bytes((value as Uint8Array | undefined) ?? new Uint8Array());
+      break;
+    case 'base64':
+      w.uint32(t).bytes(Buffer.from(String(value ?? ''), 'base64'));
       break;
     case 'time':
       writeTime(w, field.no, value);

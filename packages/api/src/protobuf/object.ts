@@ -10,6 +10,7 @@ import {
   SUBJECT_ACCESS_REVIEW,
 } from './authorization.ts';
 import { SELF_SUBJECT_REVIEW, TOKEN_REQUEST, TOKEN_REVIEW } from './authentication.ts';
+import { CERTIFICATE_SIGNING_REQUEST } from './certificates.ts';
 import { CONFIG_MAP, NAMESPACE, SECRET, SERVICE, SERVICE_ACCOUNT } from './core.ts';
 import { decodeEnvelope, encodeEnvelope, PROTOBUF_MEDIA_TYPE } from './envelope.ts';
 import { decodeMessage, encodeMessage, type JsonMessage, type MessageSpec } from './message-codec.ts';
@@ -25,6 +26,7 @@ const KINDS: Record<string, MessageSpec> = {
   'rbac.authorization.k8s.io/v1 ClusterRole': CLUSTER_ROLE,
   'rbac.authorization.k8s.io/v1 RoleBinding': ROLE_BINDING,
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding': CLUSTER_ROLE_BINDING,
+  'certificates.k8s.io/v1 CertificateSigningRequest': CERTIFICATE_SIGNING_REQUEST,
   'authorization.k8s.io/v1 SelfSubjectAccessReview': SELF_SUBJECT_ACCESS_REVIEW,
   'authorization.k8s.io/v1 SubjectAccessReview': SUBJECT_ACCESS_REVIEW,
   'authorization.k8s.io/v1 LocalSubjectAccessReview': LOCAL_SUBJECT_ACCESS_REVIEW,

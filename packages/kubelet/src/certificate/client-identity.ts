@@ -4,6 +4,7 @@
 // swapping the API client's credentials each time.
 import type { ApiClient, ClientConfig } from '@hubspoke/client';
 import { clientConfigFromKubeconfig, createClient } from '@hubspoke/client';
+import { splitCertificateBundle } from '@hubspoke/pki';
 import type { Logger } from 'pino';
 import type { KubeletConfig } from '../config.ts';
 import { KubeletConfigError } from '../config.ts';
@@ -54,7 +55,9 @@ export async function setUpClientIdentity(config: KubeletConfig, opts: ClientIde
     if (bootstrap) await loadClientCert(bootstrap);
     const clientConfig = await resolve();
     const client = createClient(clientConfig);
-    return { client, certificatePem: () => clientConfig.clientCert, stop: async () => client.close() };
+    // A bootstrapped kubeconfig names current.pem as both certificate and key: hand out only the certificates.
+    const certificatePem = clientConfig.clientCert ? splitCertificateBundle(clientConfig.clientCert).join('') || undefined : undefined;
+    return { client, certificatePem: () => certificatePem, stop: async () => client.close() };
   }
 
   opts.logger.info({}, 'Client rotation is on, will bootstrap in background');

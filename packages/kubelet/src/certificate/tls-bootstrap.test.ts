@@ -80,6 +80,8 @@ describe('TLS bootstrapping with rotation off', () => {
     const cert = describeCertificate(kubelet.clientCertificatePem()!);
     expect(cert).toMatchObject({ commonName: 'system:node:node-a', organizations: ['system:nodes'], issuerCommonName: 'kubernetes' });
     expect(new X509Certificate(kubelet.clientCertificatePem()!).fingerprint256).toBe(new X509Certificate(pem).fingerprint256);
+    // current.pem holds the key too; what the kubelet reports as its certificate must not.
+    expect(kubelet.clientCertificatePem()).toBe(pem.slice(0, pem.indexOf('-----BEGIN EC PRIVATE KEY-----')));
     const node = await cluster.admin.get('/api/v1/nodes/node-a');
     expect(node.metadata.name).toBe('node-a');
     const lease = await cluster.admin.get<KubeObject & { spec: { holderIdentity: string } }>('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-a');
