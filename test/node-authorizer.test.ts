@@ -127,6 +127,22 @@ describe("node-1's own credentials against the Node authorizer and NodeRestricti
     );
   });
 
+  it('lists only the pods bound to it, by field selector (AuthorizeNodeWithSelectors, on in 1.32)', async () => {
+    const own = await node1(['get', 'pods', '-A', '--field-selector=spec.nodeName=node-1', '-o', 'name']);
+    expect(own.stderr).toBe('');
+    expect(own.stdout).toContain('pod/on-node-1');
+    expect(own.stdout).not.toContain('on-node-2');
+    const reason = 'can only list/watch pods with spec.nodeName field selector';
+    expectRefused(
+      await node1(['get', '--raw', '/api/v1/pods']),
+      `pods is forbidden: User "system:node:node-1" cannot list resource "pods" in API group "" at the cluster scope: ${reason}`,
+    );
+    expectRefused(
+      await node1(['get', '--raw', '/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-2']),
+      `pods is forbidden: User "system:node:node-1" cannot list resource "pods" in API group "" at the cluster scope: ${reason}`,
+    );
+  });
+
   it('labels its own Node', async () => {
     const r = await node1(['label', 'node', 'node-1', 'x=y']);
     expect(r.stderr).toBe('');

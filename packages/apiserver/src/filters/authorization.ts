@@ -1,6 +1,6 @@
 // The authorization filter: builds the attributes of a request and asks the authorizer chain; anything but
 // an explicit allow is a 403 worded as the apiserver words it.
-import { forbidden } from '@hubspoke/api';
+import { forbidden, parseFieldSelector, type FieldRequirement } from '@hubspoke/api';
 import { forbiddenMessage, type Attributes, type Authorizer, type UserInfo } from '@hubspoke/auth';
 import type { ApiRequest } from '../request/context.ts';
 import type { RequestInfo } from '../request/request-info.ts';
@@ -19,7 +19,18 @@ export function attributesOf(info: RequestInfo, user: UserInfo): Attributes {
     namespace: info.namespace || undefined,
     name: info.name || undefined,
     path: info.path,
+    fieldSelector: fieldRequirements(info.query.get('fieldSelector')),
   };
+}
+
+/** The requirements of a field selector; undefined when there is none or it does not parse (as Kubernetes). */
+export function fieldRequirements(text: string | null | undefined): FieldRequirement[] | undefined {
+  if (!text) return undefined;
+  try {
+    return [...parseFieldSelector(text).requirements];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Authorize `req` (after authentication); throws 403 Forbidden. */

@@ -2,6 +2,7 @@
 // SelfSubjectRulesReview and SelfSubjectReview. Nothing is stored; the answer is the request with `status`.
 import { badRequest, clone, type KubeObject } from '@hubspoke/api';
 import { rulesFor, type Attributes, type Authenticator, type Authorizer, type ObjectSource, type UserInfo } from '@hubspoke/auth';
+import { fieldRequirements } from '../filters/authorization.ts';
 import type { ApiRequest } from '../request/context.ts';
 
 /** What the review handlers consult. */
@@ -78,6 +79,7 @@ async function decide(ctx: ReviewContext, user: UserInfo, spec: Spec): Promise<R
       subresource: r.subresource || undefined,
       namespace: r.namespace || undefined,
       name: r.name || undefined,
+      fieldSelector: reviewFieldSelector(r.fieldSelector),
     };
   } else if (spec.nonResourceAttributes) {
     attrs = { user, verb: spec.nonResourceAttributes.verb ?? '', isResourceRequest: false, path: spec.nonResourceAttributes.path ?? '' };
@@ -98,4 +100,20 @@ function userJson(user: UserInfo): Record<string, unknown> {
     groups: user.groups,
     ...(user.extra && Object.keys(user.extra).length ? { extra: user.extra } : {}),
   };
+}
+
+/**
+ * `resourceAttributes.fieldSelector` (authorization.k8s.io/v1, 1.31+): `rawSelector` text or `requirements`
+ * of {key, operator In|NotIn|Exists|DoesNotExist, values}; only single-valued In/NotIn become requirements.
+ */
+function reviewFieldSelector(selector: { rawSelector?: string; requirements?: { key?: string; operator?: string; values?: string[] }[] } | undefined): Attributes['fieldSelector'] {
+  if (!selector) return undefined;
+  if (selector.rawSelector) return fieldRequirements(selector.rawSelector);
+  const out: { field: string; operator: '=' | '!='; value: string }[] = [];
+  for (const r of selector.requirements ?? []) {
+    if ((r.operator === 'In' || r.operator === 'NotIn') && r.key && r.values?.length === 1) {
+      out.push({ field: r.key, operator: r.operator === 'In' ? '=' : '!=', value: r.values[0] });
+    }
+  }
+  return out.length ? out : undefined;
 }

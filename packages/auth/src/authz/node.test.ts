@@ -95,7 +95,12 @@ describe('nodeAuthorizer', () => {
   it('reads only its pods, and writes pods and pod status by name-less rules (NodeRestriction narrows those)', () => {
     expect(ask({ resource: 'pods', name: 'web-1' })).toEqual({ kind: 'allow' });
     expect(ask({ resource: 'pods', name: 'db-2' })).toEqual(NO_RELATIONSHIP);
-    expect(ask({ resource: 'pods', verb: 'watch', namespace: undefined })).toEqual({ kind: 'allow' });
+    const own = [{ field: 'spec.nodeName', operator: '=', value: 'node-1' }] as const;
+    expect(ask({ resource: 'pods', verb: 'watch', namespace: undefined, fieldSelector: own })).toEqual({ kind: 'allow' });
+    const refused = { kind: 'no-opinion', reason: 'can only list/watch pods with spec.nodeName field selector' };
+    expect(ask({ resource: 'pods', verb: 'list', namespace: undefined })).toEqual(refused);
+    expect(ask({ resource: 'pods', verb: 'list', fieldSelector: [{ field: 'spec.nodeName', operator: '=', value: 'node-2' }] })).toEqual(refused);
+    expect(ask({ resource: 'pods', verb: 'watch', fieldSelector: [{ field: 'spec.nodeName', operator: '!=', value: 'node-1' }] })).toEqual(refused);
     expect(ask({ resource: 'pods', verb: 'patch', subresource: 'status', name: 'web-1' })).toEqual({ kind: 'allow' });
     expect(ask({ resource: 'pods', verb: 'patch', subresource: 'status', name: 'db-2' })).toEqual({ kind: 'allow' });
     expect(ask({ resource: 'pods', verb: 'delete', name: 'web-1' })).toEqual({ kind: 'allow' });

@@ -8,8 +8,8 @@
 // URL, not the body, so holding a node to its own objects is the NodeRestriction admission plugin's job
 // (admission/plugins/node-restriction.ts in the apiserver): without that plugin a node may write any Node.
 //
-// Kubernetes lets a node list/watch pods only with `fieldSelector=spec.nodeName=<node>`; Attributes carry no
-// field selector, so list/watch of pods is allowed as the pre-1.32 rules did.
+// As with 1.32's AuthorizeNodeWithSelectors (beta, on): a node may list/watch pods only with
+// `fieldSelector=spec.nodeName=<itself>` (or name a pod bound to it).
 import type { KubeObject } from '@hubspoke/api';
 import type { Attributes, Authorizer, Decision, ObjectSource } from './types.ts';
 import { Groups } from '../user.ts';
@@ -140,7 +140,10 @@ function pod(attrs: Attributes, node: string, graph: PodGraph): Decision {
     case '':
       if (attrs.verb === 'get') return getOnly(attrs, node, () => graph.podOnNode(attrs.namespace, attrs.name!));
       if (attrs.verb === 'list' || attrs.verb === 'watch') {
-        return attrs.name ? related(attrs, node, () => graph.podOnNode(attrs.namespace, attrs.name!)) : ALLOW;
+        const scoped = (attrs.fieldSelector ?? []).some((r) => r.field === 'spec.nodeName' && r.operator === '=' && r.value === node);
+        if (scoped) return ALLOW;
+        if (attrs.name) return related(attrs, node, () => graph.podOnNode(attrs.namespace, attrs.name!));
+        return { kind: 'no-opinion', reason: 'can only list/watch pods with spec.nodeName field selector' };
       }
       // Mirror pods; NodeRestriction limits a node to creating and deleting pods bound to itself.
       if (attrs.verb === 'create' || attrs.verb === 'delete') return ALLOW;

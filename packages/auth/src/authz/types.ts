@@ -15,6 +15,11 @@ export interface Attributes {
   name?: string;
   /** The URL path, for non-resource requests. */
   path?: string;
+  /**
+   * The request's field selector requirements (`?fieldSelector=`, or a SubjectAccessReview's), when it had a
+   * parsable one: the Node authorizer lets a node list/watch pods only with `spec.nodeName=<itself>`.
+   */
+  fieldSelector?: readonly import('@hubspoke/api').FieldRequirement[];
 }
 
 /** An authorizer's answer; `reason` is shown to users after the Forbidden message. */
