@@ -20,6 +20,7 @@ import { fileAuditSink, type AuditSink } from './audit/audit-log.ts';
 import { buildAuthenticator, buildAuthorizer, tokenAuthenticators } from './auth/chain.ts';
 import { firstServiceIP, resolveApiserverConfig, type ApiserverConfig, type ApiserverOptions } from './config.ts';
 import { startControllers } from './controllers/index.ts';
+import { checkSigningPair } from './controllers/csr-signing.ts';
 import { ensureBootstrapObjects } from './controllers/bootstrap.ts';
 import { authenticateAndAuthorize } from './filters/chain.ts';
 import { installRoutes, installUpgrades } from './http/fastify-adapter.ts';
@@ -52,6 +53,8 @@ export interface ApiserverHandle {
 /** Start an apiserver; resolves once it listens and the bootstrap objects exist. */
 export async function startApiserver(options: ApiserverOptions, deps: { logger?: Logger } = {}): Promise<ApiserverHandle> {
   const cfg = resolveApiserverConfig(options);
+  // A bad signing pair is a startup error, before anything listens.
+  if (cfg.clusterSigningCert && cfg.clusterSigningKey) checkSigningPair({ cert: cfg.clusterSigningCert, key: cfg.clusterSigningKey });
   const logger = deps.logger ?? pino({ level: cfg.logLevel, redact: ['req.headers.authorization', 'headers.authorization'] });
   const log = logger.child({ component: 'kube-apiserver' });
   const storage = new MemoryStorage({ historyCapacity: cfg.watchCacheSize });

@@ -1,3 +1,5 @@
+import { createServer, type AddressInfo } from 'node:net';
+import { startApiserver } from '../server.ts';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { createCA, createCsr, describeCertificate, verifyChain, type CertKey } from '@hubspoke/pki';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +161,25 @@ describe('csrsigning controller', () => {
     expect(() => startCsrSigningController({ storage, logger: recordingLogger(), signingPair: { cert: ca.cert, key: other.key } })).toThrow(
       'cluster signing key does not match the cluster signing certificate',
     );
+  });
+});
+
+describe('startApiserver with a bad signing pair', () => {
+  it('fails before it listens, naming the problem', async () => {
+    const [signing, other] = await Promise.all([createCA({}), createCA({})]);
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    await expect(startApiserver({ bindAddress: '127.0.0.1', securePort: port, clusterSigningCert: signing.cert, clusterSigningKey: other.key })).rejects.toThrow(
+      'cluster signing key does not match the cluster signing certificate',
+    );
+    // Nothing was left listening on the port.
+    await new Promise<void>((resolve, reject) => {
+      const again = createServer().once('error', reject).listen(port, '127.0.0.1', () => again.close(() => resolve()));
+    });
   });
 });
 

@@ -110,7 +110,8 @@ export function lifetime(expirationSeconds: number | undefined, maxMs: number): 
   return Math.max(requestedMs, MIN_DURATION_MS);
 }
 
-function checkSigningPair(pair: CertKey): void {
+/** Throws when the signing pair is unreadable, not a CA, or its key does not match (checked before serving). */
+export function checkSigningPair(pair: CertKey): void {
   let ca: X509Certificate;
   try {
     ca = new X509Certificate(pair.cert);
