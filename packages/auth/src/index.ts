@@ -7,6 +7,7 @@ export * from './authn/x509-name.ts';
 export * from './authn/x509.ts';
 export * from './authn/token-file.ts';
 export * from './authn/bootstrap-token.ts';
+export * from './authn/audience-agnostic.ts';
 export * from './authn/service-account.ts';
 export * from './authn/websocket-protocol.ts';
 export * from './serviceaccount/names.ts';

@@ -46,6 +46,8 @@ interface Entry {
 /** Listeners and balancers for every proxied service port. */
 export class Proxier {
   private readonly entries = new Map<string, Entry>();
+  /** Listeners of removed ports: closed to new connections, still relaying old ones until stop(). */
+  private readonly draining = new Set<ServiceListener>();
   private readonly skippedLogged = new Set<string>();
 
   constructor(private readonly opts: ProxierOptions) {}
@@ -69,7 +71,7 @@ export class Proxier {
       if (desired.has(id)) continue;
       this.entries.delete(id);
       if (entry.state.kind === 'listening') {
-        entry.state.listener.close();
+        this.drain(entry.state.listener);
         logger.info({ servicePortName: entry.spec.key, address: `${entry.spec.address}:${entry.spec.port}` }, 'Closed service listener');
       }
     }
@@ -108,10 +110,20 @@ export class Proxier {
   }
 
   /** Closes every listener and ends every relayed connection. */
+  private drain(listener: ServiceListener): void {
+    listener.close();
+    this.draining.add(listener);
+  }
+
   async stop(): Promise<void> {
     const entries = [...this.entries.values()];
     this.entries.clear();
-    await Promise.all(entries.map((e) => (e.state.kind === 'listening' ? e.state.listener.destroy() : undefined)));
+    const draining = [...this.draining];
+    this.draining.clear();
+    await Promise.all([
+      ...entries.map((e) => (e.state.kind === 'listening' ? e.state.listener.destroy() : undefined)),
+      ...draining.map((l) => l.destroy()),
+    ]);
     this.opts.metrics.stats.listeners = 0;
   }
 
@@ -126,7 +138,7 @@ export class Proxier {
     });
     // A sync that removed this port while it was binding has already dropped the entry.
     if (this.entries.get(listenerId(spec)) !== entry) {
-      if (result.kind === 'listening') result.listener.close();
+      if (result.kind === 'listening') this.drain(result.listener);
       return;
     }
     if (result.kind === 'failed') {

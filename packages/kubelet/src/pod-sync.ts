@@ -120,8 +120,11 @@ export class PodWorker {
 
   /** A newer version of the pod object: volumes follow it; a deletionTimestamp starts graceful termination. */
   update(pod: KubeObject): void {
+    const previous = this.current;
     this.current = pod;
-    this.volumes.update(pod);
+    // The kubelet's own status writes come back on the watch; only spec and metadata changes concern volumes
+    // (downward API labels and annotations, new sources), as the real volume manager sees it.
+    if (volumeInputsChanged(previous, pod)) this.volumes.update(pod);
     if (pod.metadata.deletionTimestamp) void this.terminate();
   }
 
@@ -229,4 +232,9 @@ export class PodWorker {
 function pendingSpec(container: PodContainer): ContainerSpec {
   const { name, image, command, args, workingDir, stdin, stdinOnce, tty } = container;
   return { name, image, command, args, workingDir, env: {}, ports: container.ports ?? [], stdin, stdinOnce, tty };
+}
+
+function volumeInputsChanged(before: KubeObject, after: KubeObject): boolean {
+  const inputs = (p: KubeObject) => JSON.stringify([p.spec, p.metadata.labels, p.metadata.annotations]);
+  return inputs(before) !== inputs(after);
 }

@@ -5,7 +5,6 @@
 // The kubelet keeps all Services in a list+watch cache and builds containers only once it has listed them.
 import { isIPv6 } from 'node:net';
 import type { KubeObject } from '@hubspoke/api';
-import { ApiError } from '@hubspoke/api';
 import type { ApiClient, BackoffOptions } from '@hubspoke/client';
 import { listAndWatch, resourcePath } from '@hubspoke/client';
 import type { Logger } from 'pino';
@@ -79,7 +78,7 @@ export function enableServiceLinks(pod: KubeObject): boolean {
 
 /** The kubelet's Service cache, as container setup reads it. */
 export interface ServiceEnvSource {
-  /** Resolves once the Services have been listed (or the apiserver turned out not to serve them). */
+  /** Resolves once the Services have been listed; until then containers wait, as the kubelet's do. */
   readonly synced: Promise<void>;
   /** The variables for a pod in `namespace`. */
   envFor(namespace: string, enableServiceLinks: boolean): Record<string, string>;

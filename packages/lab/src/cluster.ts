@@ -169,8 +169,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
   const kubelets: KubeletHandle[] = [];
   let kubeProxy: KubeProxyHandle | undefined;
+  let kubeProxyClient: ApiClient | undefined;
   const closeAll = async (): Promise<void> => {
     await kubeProxy?.stop();
+    kubeProxyClient?.close();
     await Promise.allSettled(kubelets.map((k) => k.stop()));
     await apiserver.close();
     if (ownDir) await rm(dir, { recursive: true, force: true });
@@ -203,8 +205,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await ensureKubeadmBootstrapRbac(admin);
     if (options.kubeProxy) {
       const proxyUser = pki.users['system:kube-proxy'];
+      kubeProxyClient = createClient({ server, caCert: pki.ca.cert, clientCert: proxyUser.cert, clientKey: proxyUser.key });
       kubeProxy = await startKubeProxy({
-        client: createClient({ server, caCert: pki.ca.cert, clientCert: proxyUser.cert, clientKey: proxyUser.key }),
+        client: kubeProxyClient,
         logger: options.logger ?? pino({ level: 'silent' }),
       });
       await kubeProxy.ready;

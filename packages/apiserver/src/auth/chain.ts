@@ -3,6 +3,7 @@
 // bearer subprotocol) → anonymous; authorizers in the order of --authorization-mode.
 import {
   alwaysAllow,
+  audienceAgnostic,
   alwaysDeny,
   authenticatedGroupAdded,
   bearerTokenCatchAll,
@@ -26,7 +27,7 @@ import type { ApiserverConfig } from '../config.ts';
 /** The authenticators that read a bearer token, in order; TokenReview uses this chain too. */
 export function tokenAuthenticators(cfg: ApiserverConfig, source: ObjectSource): Authenticator[] {
   const list: Authenticator[] = [];
-  if (cfg.tokenAuthFile) list.push(tokenFileAuthenticator(parseTokenFile(cfg.tokenAuthFile)));
+  if (cfg.tokenAuthFile) list.push(audienceAgnostic(tokenFileAuthenticator(parseTokenFile(cfg.tokenAuthFile)), cfg.apiAudiences));
   if (cfg.serviceAccountKeys.length) {
     list.push(
       serviceAccountAuthenticator({
@@ -37,7 +38,7 @@ export function tokenAuthenticators(cfg: ApiserverConfig, source: ObjectSource):
       }),
     );
   }
-  if (cfg.enableBootstrapTokenAuth) list.push(bootstrapTokenAuthenticator(source));
+  if (cfg.enableBootstrapTokenAuth) list.push(audienceAgnostic(bootstrapTokenAuthenticator(source), cfg.apiAudiences));
   return list;
 }
 

@@ -26,10 +26,7 @@ export async function review(ctx: ReviewContext, req: ApiRequest, resource: stri
       if (!spec.token) throw badRequest('spec.token: Required value');
       const audiences: string[] = spec.audiences?.length ? spec.audiences : ctx.apiAudiences;
       const result = await ctx.tokenAuthenticator.authenticate({ headers: { authorization: `Bearer ${spec.token}` }, audiences });
-      // Audience-agnostic credentials (static and bootstrap tokens) are only good for the apiserver's own
-      // audiences, as Kubernetes' WrapAudienceAgnosticToken decides: for any other audience they are not recognised.
-      const agnosticElsewhere = result.kind === 'authenticated' && !result.audiences && !audiences.some((a) => ctx.apiAudiences.includes(a));
-      if (result.kind === 'authenticated' && !agnosticElsewhere) {
+      if (result.kind === 'authenticated') {
         out.status = { authenticated: true, user: userJson(result.user), audiences: result.audiences ?? audiences };
       } else {
         out.status = { authenticated: false, user: {}, error: result.kind === 'rejected' ? result.reason : 'token not recognised' };
