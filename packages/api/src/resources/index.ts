@@ -15,6 +15,7 @@ export * from './groups/core/index.ts';
 export { RBAC_GROUP, bindingSubjects } from './groups/rbac.ts';
 export {
   KEY_USAGES,
+  SIGNERS,
   csrCondition,
   validateCertificateSigningRequest,
   validateSignerName,

@@ -1,13 +1,10 @@
 // What the built-in kubernetes.io signers accept (k8s.io/kubernetes pkg/apis/certificates helpers and the
 // csrsigning controller's checks), with Kubernetes' error texts: they become a Failed condition's message.
+import { SIGNERS } from '@hubspoke/api';
 import type { CsrInfo } from '@hubspoke/pki';
 
 /** The built-in signer names this apiserver's controllers serve. */
-export const SIGNERS = {
-  kubeletClient: 'kubernetes.io/kube-apiserver-client-kubelet',
-  kubeletServing: 'kubernetes.io/kubelet-serving',
-  apiserverClient: 'kubernetes.io/kube-apiserver-client',
-} as const;
+export { SIGNERS };
 
 /** Whether a request fits a signer; `message` is Kubernetes' text for why not. */
 export type RuleVerdict = { ok: true } | { ok: false; message: string };

@@ -32,6 +32,13 @@ export const KEY_USAGES = [
   'server auth', 'signing', 'timestamping',
 ];
 
+/** The built-in signer names (certificates.k8s.io/v1). */
+export const SIGNERS = {
+  kubeletClient: 'kubernetes.io/kube-apiserver-client-kubelet',
+  kubeletServing: 'kubernetes.io/kubelet-serving',
+  apiserverClient: 'kubernetes.io/kube-apiserver-client',
+} as const;
+
 const DECISIONS = ['Approved', 'Denied', 'Failed'];
 
 interface Condition {

@@ -1,12 +1,13 @@
 // CertificateSubjectRestriction (plugin/pkg/admission/certificates/subjectrestriction): nobody may ask the
 // kube-apiserver-client signer for a certificate in the system:masters group, which would be cluster-admin.
+import { SIGNERS } from '@hubspoke/api';
 import { admissionForbidden } from '../attributes.ts';
 import type { AdmissionPlugin, AdmissionVerdict } from '../plugin.ts';
 import { csrSubject } from './csr-request.ts';
 import { isCsrResource, signerNameOf } from './csr-resource.ts';
 
 /** The signer of client certificates the apiserver trusts. */
-export const KUBE_APISERVER_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client';
+export const KUBE_APISERVER_CLIENT_SIGNER = SIGNERS.apiserverClient;
 
 /** The CertificateSubjectRestriction plugin (validating phase, CREATE of certificatesigningrequests). */
 export const certificateSubjectRestriction: AdmissionPlugin = {

@@ -2,7 +2,7 @@
 // name-less rules, this plugin narrows to the requesting node's own objects, looking at the request's content —
 // its own Node (without foreign labels or new taints), mirror pods bound to itself, status of its own pods, its
 // own Lease, tokens for pods it runs, and kubelet CSRs in its own name.
-import { notFound, semanticEqual, type KubeObject } from '@hubspoke/api';
+import { SIGNERS, notFound, semanticEqual, type KubeObject } from '@hubspoke/api';
 import { nodeIdentity, podNodeName, podReferences } from '@hubspoke/auth';
 import { admissionForbidden, type Attributes } from '../attributes.ts';
 import type { AdmissionContext, AdmissionPlugin, AdmissionVerdict } from '../plugin.ts';
@@ -14,7 +14,7 @@ import { MIRROR_POD_ANNOTATION } from './service-account.ts';
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
 /** The signers whose certificates name a node: the kubelet's serving and client certificates. */
-export const KUBELET_SIGNERS: ReadonlySet<string> = new Set(['kubernetes.io/kubelet-serving', 'kubernetes.io/kube-apiserver-client-kubelet']);
+export const KUBELET_SIGNERS: ReadonlySet<string> = new Set([SIGNERS.kubeletServing, SIGNERS.kubeletClient]);
 
 // Go's %q for the plain names this plugin quotes.
 const q = (s: string) => JSON.stringify(s);
