@@ -2,6 +2,7 @@
 // them: slices found by the `kubernetes.io/service-name` label, the slice port matched by the Service port's
 // name and protocol, an endpoint used when `conditions.ready` is not false, its first address taken, and the
 // same address:port listed by two slices counted once.
+import { formatHostPort } from './host-port.ts';
 import { SERVICE_NAME_LABEL } from './service-types.ts';
 import type { EndpointSlice } from './service-types.ts';
 
@@ -54,7 +55,7 @@ export function readyEndpoints(slices: readonly EndpointSlice[], query: Endpoint
 
 /** `ip:port`, bracketing IPv6 addresses. */
 export function formatEndpoint(endpoint: Endpoint): string {
-  return endpoint.ip.includes(':') ? `[${endpoint.ip}]:${endpoint.port}` : `${endpoint.ip}:${endpoint.port}`;
+  return formatHostPort({ host: endpoint.ip, port: endpoint.port });
 }
 
 // Numeric for IPv4 (so 127.0.0.10 follows 127.0.0.9), textual otherwise.

@@ -7,7 +7,7 @@ import {
   type KubeObject,
   type ResourceDefinition,
 } from '@hubspoke/api';
-import { Groups, Users } from '@hubspoke/auth';
+import { anonymousUser } from '@hubspoke/auth';
 import { decodeObjectBody, mediaType } from '../http/body.ts';
 import { negotiateConversion, type Conversion } from '../http/negotiate.ts';
 import type { RestContext, RestTarget } from '../registry/context.ts';
@@ -162,10 +162,9 @@ async function subresource(ctx: ResourceContext, req: ApiRequest, def: ResourceD
 
 // What a write addresses and who asks: the impersonated user when the request impersonates.
 function targetOf(req: ApiRequest, def: ResourceDefinition, namespace: string | undefined): RestTarget {
-  return { def, namespace, name: req.info.name, subresource: req.info.subresource, user: req.user ?? ANONYMOUS };
+  return { def, namespace, name: req.info.name, subresource: req.info.subresource, user: req.user ?? anonymousUser() };
 }
 
-const ANONYMOUS = { name: Users.anonymous, groups: [Groups.unauthenticated] };
 
 function patchBody(req: ApiRequest): PatchBody {
   return { contentType: mediaType(req.headers['content-type']), bytes: req.body };
