@@ -1,6 +1,7 @@
 // From a pod's container spec to what the runtime starts: env values resolved (literal values, `$(VAR)`
 // references and the downward-API fieldRefs a toy node can answer) with the service variables behind them,
 // command, args, ports, stdio flags and the container's file view.
+import { metadataFieldValue } from './volumes/downward-api.ts';
 import type { KubeObject } from '@hubspoke/api';
 import type { Logger } from 'pino';
 import type { ContainerPortSpec, ContainerSpec } from './runtime/index.ts';
@@ -96,11 +97,12 @@ export function expandReferences(text: string, env: Record<string, string>): str
 
 /** The downward-API value of `fieldPath`, or undefined when the toy node cannot answer it. */
 export function fieldRefValue(pod: KubeObject, fieldPath: string, placement: PodPlacement): string | undefined {
+  if (fieldPath.startsWith('metadata.')) {
+    const value = metadataFieldValue(pod, fieldPath);
+    return value.kind === 'value' ? value.text : undefined;
+  }
   const spec = (pod.spec ?? {}) as { serviceAccountName?: string };
   const fixed: Record<string, string | undefined> = {
-    'metadata.name': pod.metadata.name,
-    'metadata.namespace': pod.metadata.namespace,
-    'metadata.uid': pod.metadata.uid,
     'spec.nodeName': placement.nodeName,
     'spec.serviceAccountName': spec.serviceAccountName ?? 'default',
     'status.podIP': placement.podIP,
@@ -108,8 +110,5 @@ export function fieldRefValue(pod: KubeObject, fieldPath: string, placement: Pod
     'status.hostIP': placement.hostIP,
     'status.hostIPs': placement.hostIP,
   };
-  if (fieldPath in fixed) return fixed[fieldPath];
-  const keyed = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(fieldPath);
-  if (keyed) return (pod.metadata[keyed[1] as 'labels' | 'annotations'] ?? {})[keyed[2]] ?? '';
-  return undefined;
+  return fixed[fieldPath];
 }
