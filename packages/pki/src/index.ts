@@ -35,3 +35,4 @@ export {
   type KubeconfigUser,
 } from './kubeconfig.ts';
 export { loadKubeconfig, type LoadKubeconfigOptions, type ResolvedKubeconfig } from './load-kubeconfig.ts';
+export { subjectString, type SubjectSpec } from './subject.ts';

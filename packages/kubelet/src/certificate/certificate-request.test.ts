@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createPublicKey } from 'node:crypto';
 import { createCA, describeCertificate, parseCsr, signCsr } from '@hubspoke/pki';
-import { makeCertificateRequest, subjectName } from './certificate-request.ts';
+import { subjectString } from '@hubspoke/pki';
+import { makeCertificateRequest } from './certificate-request.ts';
 import { generateEcPrivateKey, parsePrivateKey } from './private-key.ts';
 
 describe('makeCertificateRequest', () => {
@@ -30,6 +31,6 @@ describe('makeCertificateRequest', () => {
   });
 
   it('escapes subject values that contain DN syntax', () => {
-    expect(subjectName({ commonName: 'a,b', organizations: ['x=y'] })).toBe('O=x\\=y, CN=a\\,b');
+    expect(subjectString({ commonName: 'a,b', organizations: ['x=y'] })).toBe('O=x\\=y, CN=a\\,b');
   });
 });

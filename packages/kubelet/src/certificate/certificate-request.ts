@@ -3,7 +3,7 @@
 import { webcrypto } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { encodePem } from '@hubspoke/pki';
+import { encodePem, subjectString } from '@hubspoke/pki';
 import { keyAlgorithm, publicKeyDer } from './private-key.ts';
 
 x509.cryptoProvider.set(webcrypto);
@@ -14,11 +14,6 @@ export interface CertificateTemplate {
   organizations: string[];
   dnsNames?: string[];
   ipAddresses?: string[];
-}
-
-/** The template's subject as Go's pkix.Name orders it (O before CN), RFC 4514-escaped. */
-export function subjectName(template: CertificateTemplate): string {
-  return [...template.organizations.map((o) => `O=${escape(o)}`), `CN=${escape(template.commonName)}`].join(', ');
 }
 
 /** A PEM "CERTIFICATE REQUEST" for `key`'s public key, signed by `key`. */
@@ -34,7 +29,7 @@ export async function makeCertificateRequest(key: KeyObject, template: Certifica
     ...(template.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
   const request = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: subjectName(template),
+    name: subjectString(template), // Go's pkix.Name order (O before CN), RFC 4514-escaped
     keys: { privateKey, publicKey },
     signingAlgorithm: algorithm === 'ec' ? ({ name: 'ECDSA', hash: hashOf(key) } as webcrypto.EcdsaParams) : params,
     // Go adds the extensionRequest attribute only when there are SANs to ask for.
@@ -58,11 +53,4 @@ function curveOf(key: KeyObject): string {
 // Go's x509 picks the hash that matches the curve size.
 function hashOf(key: KeyObject): string {
   return CURVES[key.asymmetricKeyDetails?.namedCurve ?? '']?.hash ?? 'SHA-256';
-}
-
-function escape(value: string): string {
-  return value
-    .replace(/[\\,+"<>;=]/g, (c) => `\\${c}`)
-    .replace(/^([#\s])/, '\\$1')
-    .replace(/(\s)$/, '\\$1');
 }
