@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { admissionSelectionProblems } from './admission/plugins.ts';
 import { DEFAULT_PREFERRED_ADDRESS_TYPES } from './kubelet/node-address.ts';
+import { egressProblems } from './egress/egress.ts';
 
 /** The feature gates this apiserver knows, with Kubernetes 1.32's defaults (`--feature-gates`). */
 export const FEATURE_GATE_DEFAULTS = {
@@ -93,15 +94,27 @@ export interface ApiserverOptions {
   watchCacheSize?: number;
   /** Run the built-in controllers (scheduler, service accounts, namespaces, node lifecycle, endpoints). */
   controllers?: boolean;
+  /**
+   * `--egress-selector-config-file` contents (EgressSelectorConfiguration; the files it names are read from
+   * disk). Only the `cluster` selection is used: kubelet traffic and nodes/pods/services proxying.
+   */
+  egressSelectorConfig?: string;
+  /** `--ssh-user` / `--ssh-keyfile` contents: deprecated SSH tunnels to every node (not with the egress selector). */
+  sshUser?: string;
+  sshPrivateKey?: string;
+  /** hubspoke's `--ssh-port` (default 22): the nodes' sshd port, for single-host labs. */
+  sshPort?: number;
+  /** hubspoke's `--ssh-known-hosts-file` contents; absent = node host keys are not checked (as Kubernetes). */
+  sshKnownHosts?: string;
   /** pino level; `silent` by default in-process. */
   logLevel?: string;
 }
 
 /** Options with every default filled in. */
 export type ApiserverConfig = Required<
-  Omit<ApiserverOptions, 'featureGates' | 'clusterSigningCert' | 'clusterSigningKey' | 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'serviceAccountJwksUri' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'>
+  Omit<ApiserverOptions, 'featureGates' | 'clusterSigningCert' | 'clusterSigningKey' | 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'serviceAccountJwksUri' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA' | 'egressSelectorConfig' | 'sshUser' | 'sshPrivateKey' | 'sshPort' | 'sshKnownHosts'>
 > &
-  Pick<ApiserverOptions, 'clusterSigningCert' | 'clusterSigningKey' | 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'serviceAccountJwksUri' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA'> & { featureGates: Record<FeatureGate, boolean> };
+  Pick<ApiserverOptions, 'clusterSigningCert' | 'clusterSigningKey' | 'tlsCert' | 'tlsKey' | 'certDir' | 'clientCA' | 'tokenAuthFile' | 'serviceAccountSigningKey' | 'serviceAccountJwksUri' | 'auditLogPath' | 'kubeletClientCert' | 'kubeletClientKey' | 'kubeletCertificateAuthority' | 'rootCA' | 'egressSelectorConfig' | 'sshUser' | 'sshPrivateKey' | 'sshPort' | 'sshKnownHosts'> & { featureGates: Record<FeatureGate, boolean> };
 
 /** A configuration error, worded like kube-apiserver's startup validation. */
 export class ConfigError extends Error {
@@ -166,6 +179,7 @@ export function resolveApiserverConfig(opts: ApiserverOptions): ApiserverConfig 
     else if (new URL(cfg.serviceAccountJwksUri).protocol !== 'https:') problems.push(`service-account-jwks-uri requires https scheme, parsed as: ${cfg.serviceAccountJwksUri}`);
   }
   if (!parseCidr(cfg.serviceClusterIPRange)) problems.push(`--service-cluster-ip-range: invalid CIDR "${cfg.serviceClusterIPRange}"`);
+  problems.push(...egressProblems(opts));
   if (problems.length) throw new ConfigError(problems.join('\n'));
   return cfg;
 }

@@ -25,6 +25,8 @@ import { ensureBootstrapObjects } from './controllers/bootstrap.ts';
 import { authenticateAndAuthorize } from './filters/chain.ts';
 import { installRoutes, installUpgrades } from './http/fastify-adapter.ts';
 import { createKubeletClient } from './kubelet/client.ts';
+import { buildEgress } from './egress/egress.ts';
+import { nodeForAddressFrom } from './egress/node-for-address.ts';
 import { findKubeletRoute, kubeletRoutes } from './proxy/kubelet-routes.ts';
 import { handleResource, type ResourceContext, type SubresourceHandler } from './handlers/resources.ts';
 import { nonResource } from './handlers/non-resource.ts';
@@ -102,7 +104,10 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
     return503OnClosing: true,
     keepAliveTimeout: 75_000,
   });
+  // One egress for every control plane → cluster connection: kubelets and the nodes/pods/services proxies.
+  const egress = buildEgress(cfg, { nodeForAddress: nodeForAddressFrom(storage, cfg.kubeletPreferredAddressTypes), logger: logger.child({ component: 'egress' }) });
   const kubelet = createKubeletClient({
+    dialer: egress.dialer,
     clientCert: cfg.kubeletClientCert,
     clientKey: cfg.kubeletClientKey,
     certificateAuthority: cfg.kubeletCertificateAuthority,
@@ -112,6 +117,7 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
   const toKubelets = kubeletRoutes({
     objects: storage,
     kubelet,
+    dialer: egress.dialer,
     preferredAddressTypes: cfg.kubeletPreferredAddressTypes,
     timeoutMs: cfg.kubeletTimeoutMs,
     authorizer,
@@ -185,6 +191,7 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
     async close() {
       controllers?.stop();
       await app.close();
+      egress.close();
       await audit?.close();
     },
   };

@@ -72,3 +72,24 @@ export function parseOrExit(program: Command, argv: string[]): void {
     throw err;
   }
 }
+
+/**
+ * Adds the egress flags: `--egress-selector-config-file`, the deprecated `--ssh-user`/`--ssh-keyfile`, and
+ * hubspoke's `--ssh-port` and `--ssh-known-hosts-file`.
+ */
+export function addEgressFlags(program: Command): Command {
+  return program
+    .option('--egress-selector-config-file <file>', 'File with apiserver egress selector configuration (EgressSelectorConfiguration). hubspoke uses the "cluster" selection (HTTPConnect or Direct; GRPC is not supported).')
+    .option('--ssh-user <user>', `DEPRECATED: ${SSH_DEPRECATION} If non-empty, use secure SSH proxy to the nodes, using this user name`)
+    .option('--ssh-keyfile <file>', `DEPRECATED: ${SSH_DEPRECATION} If non-empty, use secure SSH proxy to the nodes, using this user keyfile`)
+    .addOption(new Option('--ssh-port <port>', 'hubspoke: the port of the nodes\' sshd for --ssh-user tunnels (single-host labs).').argParser(parseIntFlag).default(22))
+    .option('--ssh-known-hosts-file <file>', 'hubspoke: OpenSSH known_hosts file that node host keys must match. Without it host keys are NOT checked, as Kubernetes\' SSH tunneler did.');
+}
+
+const SSH_DEPRECATION = 'This flag will be removed in a future version.';
+
+/** pflag's warnings for the deprecated flags that were set, one line each. */
+export function deprecatedFlagWarnings(opts: { sshUser?: string; sshKeyfile?: string }): string[] {
+  const set = [opts.sshUser !== undefined && 'ssh-user', opts.sshKeyfile !== undefined && 'ssh-keyfile'].filter((f): f is string => Boolean(f));
+  return set.map((flag) => `Flag --${flag} has been deprecated, ${SSH_DEPRECATION}`);
+}

@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import { startApiserver } from '../server.ts';
 import type { ApiserverOptions, AuthorizationMode } from '../config.ts';
-import { addClusterSigningFlags, collectList, collectRepeat, parseBool, parseDuration, parseIntFlag, parseOrExit } from './flags.ts';
+import { addClusterSigningFlags, addEgressFlags, collectList, deprecatedFlagWarnings, collectRepeat, parseBool, parseDuration, parseIntFlag, parseOrExit } from './flags.ts';
 
 const program = new Command('kube-apiserver')
   .description('hubspoke kube-apiserver: the hub of "Control Plane–Node Communication", wire-compatible with kubectl')
@@ -39,9 +39,11 @@ const program = new Command('kube-apiserver')
   .addOption(new Option('-v, --v <level>', 'Log verbosity (0 = info, 4+ = debug).').argParser(parseIntFlag).default(0));
 
 addClusterSigningFlags(program);
+addEgressFlags(program);
 
 parseOrExit(program, process.argv);
 const o = program.opts();
+for (const warning of deprecatedFlagWarnings(o)) process.stderr.write(`${warning}\n`);
 const read = (file: string | undefined): string | undefined => (file ? readFileSync(file, 'utf8') : undefined);
 
 const signingKey = read(o.serviceAccountSigningKeyFile);
@@ -79,6 +81,11 @@ const options: ApiserverOptions = {
   enableAdmissionPlugins: o.enableAdmissionPlugins,
   disableAdmissionPlugins: o.disableAdmissionPlugins,
   featureGates: o.featureGates,
+  egressSelectorConfig: read(o.egressSelectorConfigFile),
+  sshUser: o.sshUser,
+  sshPrivateKey: read(o.sshKeyfile),
+  sshPort: o.sshPort,
+  sshKnownHosts: read(o.sshKnownHostsFile),
   logLevel: o.v >= 4 ? 'debug' : 'info',
 };
 
