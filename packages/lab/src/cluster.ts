@@ -8,8 +8,10 @@ import { createClient, type ApiClient } from '@hubspoke/client';
 import { startKubeProxy, type KubeProxyHandle } from '@hubspoke/kube-proxy';
 import { startKubelet, type KubeletHandle, type KubeletConfigInput } from '@hubspoke/kubelet';
 import { buildKubeconfig, createClusterPki, kubeconfigToYaml, writeClusterPki, type ClusterPki, type PkiPaths } from '@hubspoke/pki';
+import type { Sshd } from '@hubspoke/sshd';
 import { pino, type Logger } from 'pino';
 import { createBootstrapToken, ensureKubeadmBootstrapRbac, type BootstrapToken } from './bootstrap-token.ts';
+import { startEgress, type EgressMode, type LabKonnectivity } from './egress.ts';
 import { waitFor } from './wait.ts';
 
 /** A static token for `--token-auth-file`. */
@@ -54,6 +56,11 @@ export interface ClusterOptions {
   kubeProxy?: boolean;
   /** Wait until every node is Ready (default true). */
   waitReady?: boolean;
+  /**
+   * How the apiserver reaches the nodes (kubelets, node/pod/service proxies): `direct` (default), `konnectivity`
+   * (a server on a UDS in `dir`, one agent per node) or `ssh` (one sshd per node, all on one port).
+   */
+  egress?: EgressMode;
   logger?: Logger;
 }
 
@@ -78,6 +85,10 @@ export interface Cluster {
   clientWithToken(token: string): ApiClient;
   /** The host's kube-proxy, when `kubeProxy` was asked for. */
   kubeProxy?: KubeProxyHandle;
+  /** The Konnectivity server and its agents, when `egress: 'konnectivity'`. */
+  konnectivity?: LabKonnectivity;
+  /** The nodes' sshds (node order), when `egress: 'ssh'`. */
+  sshd?: Sshd[];
   /** `kubeadm token create`: a bootstrap token for joining nodes. */
   createBootstrapToken(opts?: { ttlSeconds?: number }): Promise<BootstrapToken>;
   /**
@@ -123,6 +134,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const tokenCsv = (options.tokens ?? [])
     .map((t) => `${t.token},${t.user},${t.uid ?? t.user},"${(t.groups ?? []).join(',')}"`)
     .join('\n');
+  const egress = await startEgress({ mode: options.egress ?? 'direct', dir, pki, nodes, logger: options.logger });
   const apiserver = await startApiserver(
     {
       bindAddress: '127.0.0.1',
@@ -147,10 +159,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       clusterSigningCert: pki.ca.cert,
       clusterSigningKey: pki.ca.key,
       ...(options.verifyKubelets ? { kubeletCertificateAuthority: pki.ca.cert } : {}),
+      ...egress.apiserverOptions,
       ...options.apiserver,
     },
     { logger: options.logger },
-  );
+  ).catch(async (err: unknown) => {
+    await egress.close();
+    throw err;
+  });
   const server = apiserver.url;
   const paths = await writeClusterPki(dir, pki, { server });
   let tokenFile: string | undefined;
@@ -175,6 +191,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     kubeProxyClient?.close();
     await Promise.allSettled(kubelets.map((k) => k.stop()));
     await apiserver.close();
+    await egress.close();
     if (ownDir) await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -201,6 +218,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       }),
     );
     kubelets.push(...started);
+    await egress.startAgents();
     const admin = createClient({ server, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key });
     await ensureKubeadmBootstrapRbac(admin);
     if (options.kubeProxy) {
@@ -236,6 +254,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       admin,
       clientWithToken: (token) => createClient({ server, caCert: pki.ca.cert, token }),
       kubeProxy,
+      konnectivity: egress.konnectivity,
+      sshd: egress.sshd,
       createBootstrapToken: (opts) => createBootstrapToken(admin, opts),
       async joinNode(name, opts = {}) {
         const token = opts.token ?? (await createBootstrapToken(admin)).token;
