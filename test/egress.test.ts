@@ -1,38 +1,15 @@
 // The apiserver → node path over each egress the lab offers (direct, Konnectivity, SSH tunnels), checked with the
 // real kubectl 1.32: logs, exec exit codes, port-forward bytes, and nodes/pods/services proxying all work the
 // same, and the Konnectivity server's counters or the sshd's forwards show that the bytes took that path.
-import { createHash, randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, waitFor, type Cluster } from '@hubspoke/lab';
 import { kubectl, kubectlSpawn } from './support/kubectl.ts';
+import { roundTrip } from './support/net.ts';
 import { createPod, waitRunning } from './support/pods.ts';
 
 type Mode = 'direct' | 'konnectivity' | 'ssh';
-
-/** Pipe `size` random bytes through a local port; the SHA-256 of what went and of what came back. */
-async function roundTrip(port: number, size: number): Promise<{ sent: string; received: string }> {
-  const data = randomBytes(size);
-  const sent = createHash('sha256').update(data).digest('hex');
-  const hash = createHash('sha256');
-  let got = 0;
-  await new Promise<void>((resolve, reject) => {
-    const sock = connect(port, '127.0.0.1', () => sock.end(data));
-    sock.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
-      got += chunk.length;
-      if (got >= size) {
-        sock.destroy();
-        resolve();
-      }
-    });
-    sock.on('error', reject);
-    sock.on('close', () => (got >= size ? resolve() : reject(new Error(`closed after ${got} of ${size} bytes`))));
-  });
-  return { sent, received: hash.digest('hex') };
-}
 
 describe.each<Mode>(['direct', 'konnectivity', 'ssh'])('egress %s', (mode) => {
   let cluster: Cluster;

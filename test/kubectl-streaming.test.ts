@@ -2,10 +2,10 @@
 // SPDY-in-WebSocket for port-forward). logs, exec, attach and port-forward through the apiserver's
 // upgrade-aware proxy to the kubelet's streaming server, with checksums on bulk data.
 import { createHash, randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, waitFor, type Cluster } from '@hubspoke/lab';
 import { kubectl, kubectlSpawn, type KubectlVersion } from './support/kubectl.ts';
+import { roundTrip } from './support/net.ts';
 import { createPod, waitRunning } from './support/pods.ts';
 
 let cluster: Cluster;
@@ -29,30 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.close();
 });
-
-/** Pipe `size` random bytes through a local port and compare what comes back with what went. */
-async function roundTrip(port: number, size: number): Promise<{ sent: string; received: string }> {
-  const data = randomBytes(size);
-  const sent = createHash('sha256').update(data).digest('hex');
-  const hash = createHash('sha256');
-  let got = 0;
-  await new Promise<void>((resolve, reject) => {
-    const sock = connect(port, '127.0.0.1', () => {
-      sock.end(data);
-    });
-    sock.on('data', (chunk: Buffer) => {
-      hash.update(chunk);
-      got += chunk.length;
-      if (got >= size) {
-        sock.destroy();
-        resolve();
-      }
-    });
-    sock.on('error', reject);
-    sock.on('close', () => (got >= size ? resolve() : reject(new Error(`closed after ${got} of ${size} bytes`))));
-  });
-  return { sent, received: hash.digest('hex') };
-}
 
 async function portForward(version: KubectlVersion, target: string, env: Record<string, string> = {}) {
   const child = await kubectlSpawn(['port-forward', 'pod/echo', target], { kubeconfig: cluster.adminKubeconfig, version, env });

@@ -1,5 +1,7 @@
-// Ports for tests that need a fixed port (a binary's flag, or the same port on several loopback addresses).
-import { createServer, type AddressInfo } from 'node:net';
+// Ports for tests that need a fixed port (a binary's flag, or the same port on several loopback addresses), and
+// a byte round trip through a local port (port-forwards to the echo pod).
+import { createHash, randomBytes } from 'node:crypto';
+import { connect, createServer, type AddressInfo } from 'node:net';
 
 /** A port free on `host` right now (the OS's choice). */
 export async function freePort(host: string): Promise<number> {
@@ -26,4 +28,26 @@ export async function freePortOn(hosts: string[]): Promise<number> {
     );
     if (free.every(Boolean)) return port;
   }
+}
+
+/** Pipe `size` random bytes through a local port; the SHA-256 of what went and of what came back. */
+export async function roundTrip(port: number, size: number): Promise<{ sent: string; received: string }> {
+  const data = randomBytes(size);
+  const sent = createHash('sha256').update(data).digest('hex');
+  const hash = createHash('sha256');
+  let got = 0;
+  await new Promise<void>((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1', () => sock.end(data));
+    sock.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      got += chunk.length;
+      if (got >= size) {
+        sock.destroy();
+        resolve();
+      }
+    });
+    sock.on('error', reject);
+    sock.on('close', () => (got >= size ? resolve() : reject(new Error(`closed after ${got} of ${size} bytes`))));
+  });
+  return { sent, received: hash.digest('hex') };
 }
