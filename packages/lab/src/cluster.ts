@@ -8,10 +8,9 @@ import { createClient, type ApiClient } from '@hubspoke/client';
 import { startKubeProxy, type KubeProxyHandle } from '@hubspoke/kube-proxy';
 import { startKubelet, type KubeletHandle, type KubeletConfigInput } from '@hubspoke/kubelet';
 import { buildKubeconfig, createClusterPki, kubeconfigToYaml, writeClusterPki, type ClusterPki, type PkiPaths } from '@hubspoke/pki';
-import type { Sshd } from '@hubspoke/sshd';
 import { pino, type Logger } from 'pino';
 import { createBootstrapToken, ensureKubeadmBootstrapRbac, type BootstrapToken } from './bootstrap-token.ts';
-import { startEgress, type EgressMode, type LabKonnectivity } from './egress.ts';
+import { startEgress, type EgressMode, type LabKonnectivity, type LabSshTunnels } from './egress.ts';
 import { waitFor } from './wait.ts';
 
 /** A static token for `--token-auth-file`. */
@@ -61,6 +60,12 @@ export interface ClusterOptions {
    * (a server on a UDS in `dir`, one agent per node) or `ssh` (one sshd per node, all on one port).
    */
   egress?: EgressMode;
+  /**
+   * The address the control plane serves nodes on (default 127.0.0.1): the apiserver and the Konnectivity
+   * server's agent port bind it, and it is a SAN of their certificates. Nodes in other network namespaces need
+   * an address they can route to.
+   */
+  controlPlaneAddress?: string;
   logger?: Logger;
 }
 
@@ -71,7 +76,7 @@ export interface Cluster {
   paths: PkiPaths;
   apiserver: ApiserverHandle;
   kubelets: KubeletHandle[];
-  /** `https://127.0.0.1:port`. */
+  /** `https://<controlPlaneAddress>:port`. */
   server: string;
   /** Path of the admin kubeconfig (system:masters). */
   adminKubeconfig: string;
@@ -87,8 +92,8 @@ export interface Cluster {
   kubeProxy?: KubeProxyHandle;
   /** The Konnectivity server and its agents, when `egress: 'konnectivity'`. */
   konnectivity?: LabKonnectivity;
-  /** The nodes' sshds (node order), when `egress: 'ssh'`. */
-  sshd?: Sshd[];
+  /** The nodes' sshds and their controls, when `egress: 'ssh'`. */
+  ssh?: LabSshTunnels;
   /** `kubeadm token create`: a bootstrap token for joining nodes. */
   createBootstrapToken(opts?: { ttlSeconds?: number }): Promise<BootstrapToken>;
   /**
@@ -123,9 +128,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const serviceRange = options.apiserver?.serviceClusterIPRange ?? LAB_SERVICE_RANGE;
   const serviceIP = firstServiceIP(serviceRange);
   const nodes = names.map((name, i) => ({ name, address: `${prefix}.${i + 1}` }));
+  const controlPlaneAddress = options.controlPlaneAddress ?? '127.0.0.1';
 
   const pki = await createClusterPki({
-    apiserver: { ipAddresses: ['127.0.0.1'] },
+    apiserver: { ipAddresses: [...new Set(['127.0.0.1', controlPlaneAddress])] },
     serviceClusterIP: serviceIP,
     nodes: nodes.map((n) => ({ name: n.name, addresses: [n.address] })),
     users: [...(options.users ?? []), ...(options.kubeProxy ? [{ name: 'system:kube-proxy', groups: [] }] : [])],
@@ -134,10 +140,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const tokenCsv = (options.tokens ?? [])
     .map((t) => `${t.token},${t.user},${t.uid ?? t.user},"${(t.groups ?? []).join(',')}"`)
     .join('\n');
-  const egress = await startEgress({ mode: options.egress ?? 'direct', dir, pki, nodes, logger: options.logger });
+  const egress = await startEgress({ mode: options.egress ?? 'direct', dir, pki, nodes, controlPlaneAddress, logger: options.logger });
   const apiserver = await startApiserver(
     {
-      bindAddress: '127.0.0.1',
+      bindAddress: controlPlaneAddress,
       securePort: 0,
       tlsCert: pki.apiserver.cert,
       tlsKey: pki.apiserver.key,
@@ -255,7 +261,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       clientWithToken: (token) => createClient({ server, caCert: pki.ca.cert, token }),
       kubeProxy,
       konnectivity: egress.konnectivity,
-      sshd: egress.sshd,
+      ssh: egress.ssh,
       createBootstrapToken: (opts) => createBootstrapToken(admin, opts),
       async joinNode(name, opts = {}) {
         const token = opts.token ?? (await createBootstrapToken(admin)).token;
@@ -265,10 +271,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         const config = buildKubeconfig({ clusterName: 'hubspoke', server, caCert: pki.ca.cert, userName: 'tls-bootstrap-token-user', token });
         await writeFile(bootstrapKubeconfig, kubeconfigToYaml(config), { mode: 0o600 });
         const index = kubelets.length + 1;
+        const address = opts.address ?? `${prefix}.${index}`;
         const kubelet = await startKubelet({
           nodeName: name,
-          nodeIP: opts.address ?? `${prefix}.${index}`,
-          address: opts.address ?? `${prefix}.${index}`,
+          nodeIP: address,
+          address,
           port: options.kubeletPort ?? 0,
           readOnlyPort: 0,
           podCIDR: `127.244.${index}.0/24`,
@@ -281,6 +288,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
           ...opts.kubelet,
         }, { logger: options.logger });
         kubelets.push(kubelet);
+        // The node side of the egress (its Konnectivity agent or sshd), as for the nodes started with the cluster.
+        await egress.addNode({ name, address });
         return kubelet;
       },
       close: closeAll,

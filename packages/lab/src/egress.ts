@@ -1,6 +1,8 @@
 // How the lab's apiserver reaches its nodes: directly (Kubernetes' default), through a Konnectivity server whose
 // agents dial out from the nodes, or through the deprecated per-node SSH tunnels. Everything here runs in-process;
-// startCluster asks for the apiserver options first and starts the node side once the kubelets are up.
+// startCluster asks for the apiserver options first and starts the node side once the kubelets are up. The
+// controls (stop and start the Konnectivity server or a node's sshd) let tests and scenarios break the path the
+// way a crashed process would, and mend it without touching the apiserver or the agents.
 import { mkdir } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import {
   startKonnectivityServer,
   type KonnectivityAgent,
   type KonnectivityServer,
+  type KonnectivityServerOptions,
 } from '@hubspoke/konnectivity';
 import { issueCertificate, type ClusterPki } from '@hubspoke/pki';
 import { generateHostKeyPem, loadHostKey, startSshd, type Sshd } from '@hubspoke/sshd';
@@ -18,10 +21,33 @@ import { pino, type Logger } from 'pino';
 /** The apiserver → node path: `direct` (default), `konnectivity` (HTTP CONNECT over a UDS) or `ssh` (tunnels). */
 export type EgressMode = 'direct' | 'konnectivity' | 'ssh';
 
+/** A node as the egress sees it. */
+export interface EgressNode {
+  name: string;
+  address: string;
+}
+
 /** The lab's Konnectivity deployment: one server beside the apiserver, one agent per node. */
 export interface LabKonnectivity {
+  /** The running server (a new object after stopServer/startServer). */
   server: KonnectivityServer;
+  /** One agent per node, in node order (joined nodes appended). */
   agents: KonnectivityAgent[];
+  /** Stop the server as a crash would: every tunnelled stream ends; the agents keep retrying. */
+  stopServer(): Promise<void>;
+  /** Start it again on the same socket and agent port; resolves once every agent has reconnected. */
+  startServer(): Promise<void>;
+}
+
+/** The lab's deprecated SSH tunnels: one sshd per node, all on the apiserver's one `--ssh-port`. */
+export interface LabSshTunnels {
+  port: number;
+  /** The running sshds, in node order (joined nodes appended); a stopped node's entry is its last sshd. */
+  daemons: Sshd[];
+  /** Stop a node's sshd as a crash would: its forwarded streams end. */
+  stop(node: string): Promise<void>;
+  /** Start it again on the same address, port and host key. */
+  start(node: string): Promise<void>;
 }
 
 /** The `--ssh-user` the lab's apiserver logs in as, and the only user its sshds accept. */
@@ -33,7 +59,9 @@ export interface EgressSetupOptions {
   /** The cluster dir (the Konnectivity UDS lives here). */
   dir: string;
   pki: ClusterPki;
-  nodes: readonly { name: string; address: string }[];
+  nodes: readonly EgressNode[];
+  /** Where the Konnectivity server accepts agents (default 127.0.0.1; a SAN of its certificate). */
+  controlPlaneAddress?: string;
   logger?: Logger;
 }
 
@@ -43,10 +71,12 @@ export interface LabEgress {
   apiserverOptions: Partial<ApiserverOptions>;
   /** Present for `konnectivity`; `agents` fills in `startAgents`. */
   konnectivity?: LabKonnectivity;
-  /** Present for `ssh`: one sshd per node, in node order. */
-  sshd?: Sshd[];
+  /** Present for `ssh`. */
+  ssh?: LabSshTunnels;
   /** Start what needs running nodes (Konnectivity agents) and wait until each is connected. */
   startAgents(): Promise<void>;
+  /** The node side for a node that joins later (its agent or sshd); resolves when it is usable. */
+  addNode(node: EgressNode): Promise<void>;
   /** Stop everything this egress started. */
   close(): Promise<void>;
 }
@@ -55,7 +85,7 @@ export interface LabEgress {
 export async function startEgress(options: EgressSetupOptions): Promise<LabEgress> {
   switch (options.mode) {
     case 'direct':
-      return { apiserverOptions: {}, startAgents: async () => {}, close: async () => {} };
+      return { apiserverOptions: {}, startAgents: async () => {}, addNode: async () => {}, close: async () => {} };
     case 'konnectivity':
       return startKonnectivity(options);
     case 'ssh':
@@ -66,20 +96,54 @@ export async function startEgress(options: EgressSetupOptions): Promise<LabEgres
 async function startKonnectivity(options: EgressSetupOptions): Promise<LabEgress> {
   const { pki } = options;
   const logger = options.logger ?? pino({ level: 'silent' });
+  const bindAddress = options.controlPlaneAddress ?? '127.0.0.1';
   const udsName = join(options.dir, 'konnectivity-server.socket');
   await mkdir(options.dir, { recursive: true }); // a given dir may not exist yet; the PKI is written later
-  const serving = await issueCertificate({ ca: pki.ca, commonName: 'konnectivity-server', ipAddresses: ['127.0.0.1'], usage: 'server' });
-  const server = await startKonnectivityServer({
+  const serving = await issueCertificate({ ca: pki.ca, commonName: 'konnectivity-server', ipAddresses: [bindAddress], usage: 'server' });
+  const serverOptions: KonnectivityServerOptions = {
     udsName,
     agentPort: 0,
-    agentBindAddress: '127.0.0.1',
+    agentBindAddress: bindAddress,
     clusterCert: serving.cert,
     clusterKey: serving.key,
     agentAuth: { clientCA: pki.ca.cert },
     adminPort: 0, // /metrics, so tests can see the traffic that crossed
     logger,
-  });
-  const konnectivity: LabKonnectivity = { server, agents: [] };
+  };
+  const first = await startKonnectivityServer(serverOptions);
+  // A restarted server keeps its ports: the agents retry the one they know, the apiserver the same socket.
+  serverOptions.agentPort = first.agentPort;
+  serverOptions.adminPort = first.adminPort;
+  let running = true;
+  const agentClient = await issueCertificate({ ca: pki.ca, commonName: 'system:konnectivity-agent', usage: 'client' });
+  const agents: KonnectivityAgent[] = [];
+  const startAgent = async (node: EgressNode): Promise<KonnectivityAgent> => {
+    const agent = await startKonnectivityAgent({
+      proxyServerHost: bindAddress,
+      proxyServerPort: serverOptions.agentPort!,
+      caCert: pki.ca.cert,
+      agentCert: agentClient.cert,
+      agentKey: agentClient.key,
+      agentId: node.name,
+      agentIdentifiers: `ipv4=${node.address}&host=${node.name}`,
+      logger,
+    });
+    agents.push(agent);
+    return agent;
+  };
+  const konnectivity: LabKonnectivity = {
+    server: first,
+    agents,
+    async stopServer() {
+      running = false;
+      await konnectivity.server.close();
+    },
+    async startServer() {
+      konnectivity.server = await startKonnectivityServer(serverOptions);
+      running = true;
+      await Promise.all(agents.map((a) => a.whenConnected(20_000)));
+    },
+  };
   const config = [
     'apiVersion: apiserver.k8s.io/v1beta1',
     'kind: EgressSelectorConfiguration',
@@ -96,25 +160,15 @@ async function startKonnectivity(options: EgressSetupOptions): Promise<LabEgress
     apiserverOptions: { egressSelectorConfig: config },
     konnectivity,
     async startAgents() {
-      const client = await issueCertificate({ ca: pki.ca, commonName: 'system:konnectivity-agent', usage: 'client' });
-      for (const node of options.nodes) {
-        const agent = await startKonnectivityAgent({
-          proxyServerHost: '127.0.0.1',
-          proxyServerPort: server.agentPort,
-          caCert: pki.ca.cert,
-          agentCert: client.cert,
-          agentKey: client.key,
-          agentId: node.name,
-          agentIdentifiers: `ipv4=${node.address}&host=${node.name}`,
-          logger,
-        });
-        konnectivity.agents.push(agent);
-      }
-      await Promise.all(konnectivity.agents.map((a) => a.whenConnected(10_000)));
+      for (const node of options.nodes) await startAgent(node);
+      await Promise.all(agents.map((a) => a.whenConnected(10_000)));
+    },
+    async addNode(node) {
+      await (await startAgent(node)).whenConnected(10_000);
     },
     async close() {
-      await Promise.allSettled(konnectivity.agents.map((a) => a.close()));
-      await server.close();
+      await Promise.allSettled(agents.map((a) => a.close()));
+      if (running) await konnectivity.server.close();
     },
   };
 }
@@ -124,26 +178,55 @@ async function startSshTunnels(options: EgressSetupOptions): Promise<LabEgress> 
   const privateKey = generateHostKeyPem(LAB_SSH_USER);
   const parsed = loadHostKey(privateKey).parsed;
   const authorizedKeys = `${parsed.type} ${parsed.getPublicSSH().toString('base64')} ${LAB_SSH_USER}\n`;
-  const addresses = options.nodes.map((n) => n.address);
+  const nodes = [...options.nodes];
+  // Each node keeps its host key across restarts, as a node's sshd would.
+  const hostKeys = new Map<string, string>();
+  const start = (node: EgressNode, port: number): Promise<Sshd> => {
+    if (!hostKeys.has(node.name)) hostKeys.set(node.name, generateHostKeyPem(`root@${node.name}`));
+    return startSshd({ hostKeys: [hostKeys.get(node.name)!], authorizedKeys, listenAddress: node.address, port, user: LAB_SSH_USER, logger });
+  };
   // The apiserver has one --ssh-port for all nodes; a port free on one address may be taken on another, or be
   // taken between the probe and the bind, so the whole set is retried on a fresh port.
   for (let attempt = 1; ; attempt++) {
-    const port = await freePortOn(addresses);
-    const started = await Promise.allSettled(
-      addresses.map((address) => startSshd({ authorizedKeys, listenAddress: address, port, user: LAB_SSH_USER, logger })),
-    );
-    const sshd = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    if (sshd.length === addresses.length) {
+    const port = await freePortOn(nodes.map((n) => n.address));
+    const started = await Promise.allSettled(nodes.map((n) => start(n, port)));
+    const daemons = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    if (daemons.length === nodes.length) {
+      const stopped = new Set<string>();
+      const indexOf = (name: string): number => {
+        const i = nodes.findIndex((n) => n.name === name);
+        if (i < 0) throw new Error(`no sshd for node "${name}"`);
+        return i;
+      };
+      const ssh: LabSshTunnels = {
+        port,
+        daemons,
+        async stop(name) {
+          const i = indexOf(name);
+          stopped.add(name);
+          await daemons[i].close();
+        },
+        async start(name) {
+          const i = indexOf(name);
+          daemons[i] = await start(nodes[i], port);
+          stopped.delete(name);
+        },
+      };
       return {
         apiserverOptions: { sshUser: LAB_SSH_USER, sshPrivateKey: privateKey, sshPort: port },
-        sshd,
+        ssh,
         startAgents: async () => {},
+        async addNode(node) {
+          // A joining node must serve SSH on the cluster's one port; if its address has that port taken, say so.
+          daemons.push(await start(node, port));
+          nodes.push(node);
+        },
         async close() {
-          await Promise.allSettled(sshd.map((s) => s.close()));
+          await Promise.allSettled(daemons.filter((_, i) => !stopped.has(nodes[i].name)).map((s) => s.close()));
         },
       };
     }
-    await Promise.allSettled(sshd.map((s) => s.close()));
+    await Promise.allSettled(daemons.map((s) => s.close()));
     if (attempt >= 5) throw (started.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
   }
 }
