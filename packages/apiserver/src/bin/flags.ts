@@ -1,6 +1,6 @@
 // pflag-compatible helpers for commander: booleans as `--flag`, `--flag=true|false`; lists as
 // comma-separated or repeated flags; Kubernetes' wording for unknown flags.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 
 /** Parse a pflag boolean (`true`, `false`, `1`, `0`, `t`, `f`). */
 export function parseBool(value: string | boolean | undefined): boolean {
@@ -53,24 +53,6 @@ export function addClusterSigningFlags(program: Command): Command {
         .argParser(parseDuration)
         .default(8760 * 3_600_000, '8760h0m0s'),
     );
-}
-
-/** Parse argv; on a flag error print Kubernetes-style text and exit 1. */
-export function parseOrExit(program: Command, argv: string[]): void {
-  program.exitOverride();
-  program.configureOutput({ writeErr: () => {} });
-  try {
-    program.parse(argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
-      const unknown = /unknown option '([^']+)'/.exec(err.message);
-      const text = unknown ? `unknown flag: ${unknown[1]}` : err.message.replace(/^error: /, '');
-      process.stderr.write(`Error: ${text}\nRun '${program.name()} --help' for usage.\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
 }
 
 /**

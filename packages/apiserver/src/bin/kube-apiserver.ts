@@ -1,93 +1,19 @@
 // kube-apiserver: parses Kubernetes' flag names into ApiserverOptions and runs startApiserver.
-import { readFileSync } from 'node:fs';
-import { createPublicKey } from 'node:crypto';
-import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import { startApiserver } from '../server.ts';
-import type { ApiserverOptions, AuthorizationMode } from '../config.ts';
-import { addClusterSigningFlags, addEgressFlags, collectList, deprecatedFlagWarnings, collectRepeat, parseBool, parseDuration, parseIntFlag, parseOrExit } from './flags.ts';
+import { parseApiserverArgs } from './apiserver-args.ts';
 
-const program = new Command('kube-apiserver')
-  .description('hubspoke kube-apiserver: the hub of "Control Plane–Node Communication", wire-compatible with kubectl')
-  .addOption(new Option('--secure-port <port>', 'The port on which to serve HTTPS with authentication and authorization. 0 = any free port.').argParser(parseIntFlag).default(6443))
-  .option('--bind-address <ip>', 'The IP address on which to listen for the --secure-port port.', '0.0.0.0')
-  .option('--advertise-address <ip>', 'The IP address on which to advertise the apiserver to members of the cluster (the kubernetes Endpoints).')
-  .option('--tls-cert-file <file>', 'File containing the default x509 Certificate for HTTPS (CA cert, if any, concatenated after server cert).')
-  .option('--tls-private-key-file <file>', 'File containing the default x509 private key matching --tls-cert-file.')
-  .option('--cert-dir <dir>', 'The directory where a generated self-signed serving pair is written when --tls-cert-file is not given.')
-  .option('--client-ca-file <file>', 'Any request presenting a client certificate signed by one of the authorities in this file is authenticated with the certificate CN as user and O as groups.')
-  .option('--token-auth-file <file>', 'Static bearer tokens: CSV lines token,user,uid,"group1,group2".')
-  .option('--anonymous-auth [bool]', 'Enables anonymous requests (user system:anonymous, group system:unauthenticated).', parseBool, true)
-  .option('--authorization-mode <modes>', 'Ordered list of plug-ins for authorization: AlwaysAllow, AlwaysDeny, Node, RBAC.', collectList)
-  .option('--enable-bootstrap-token-auth [bool]', 'Allow bootstrap tokens (Secrets of type bootstrap.kubernetes.io/token in kube-system) for TLS bootstrapping.', parseBool, false)
-  .option('--service-account-key-file <file>', 'PEM public (or private) key used to verify ServiceAccount tokens. Repeatable.', collectRepeat)
-  .option('--service-account-signing-key-file <file>', 'Private key used to sign ServiceAccount tokens (TokenRequest).')
-  .option('--service-account-issuer <url>', 'Identifier of the ServiceAccount token issuer (the iss claim). Repeatable; the first one issues.', collectRepeat)
-  .option('--service-account-jwks-uri <url>', 'Overrides the URI for the JSON Web Key Set in the discovery doc served at /.well-known/openid-configuration. Useful when the discovery doc and key set are served to relying parties from a URL other than the API server\'s external address.')
-  .option('--api-audiences <list>', 'Audiences the API accepts in tokens. Defaults to the issuer.', collectList)
-  .option('--service-cluster-ip-range <cidr>', 'CIDR from which Service ClusterIPs are allocated; the first address is the kubernetes Service.', '10.96.0.0/12')
-  .option('--audit-log-path <file>', 'Write audit.k8s.io/v1 events (level Metadata) to this file; "-" means standard out.')
-  .option('--kubelet-client-certificate <file>', 'Client certificate the apiserver presents to kubelets.')
-  .option('--kubelet-client-key <file>', 'Key of --kubelet-client-certificate.')
-  .option('--kubelet-certificate-authority <file>', 'CA that verifies kubelet serving certificates. UNSET (the default) MEANS KUBELETS ARE NOT VERIFIED.')
-  .option('--kubelet-preferred-address-types <list>', 'Preferred NodeAddressTypes for kubelet connections.', collectList)
-  .addOption(new Option('--kubelet-timeout <duration>', 'Timeout for kubelet operations (dialing and the TLS handshake).').argParser(parseDuration).default(5_000, '5s'))
-  .option('--proxy-allow-loopback-addresses [bool]', 'hubspoke lab deviation: let pods/proxy and services/proxy reach loopback addresses (Kubernetes refuses them: "address not allowed").', parseBool, false)
-  .option('--enable-admission-plugins <plugins>', 'admission plugins that should be enabled in addition to default enabled ones (NamespaceLifecycle, ServiceAccount, CertificateApproval, CertificateSigning, CertificateSubjectRestriction). Comma-delimited list of: NamespaceLifecycle, ServiceAccount, NodeRestriction, CertificateApproval, CertificateSigning, CertificateSubjectRestriction. The order of plugins in this flag does not matter.', collectList)
-  .option('--disable-admission-plugins <plugins>', 'admission plugins that should be disabled although they are in the default enabled plugins list. The order of plugins in this flag does not matter.', collectList)
-  .option('--feature-gates <mapping>', 'A set of key=value pairs that describe feature gates, e.g. AuthorizePodWebsocketUpgradeCreatePermission=true.', parseFeatureGates)
-  .addOption(new Option('-v, --v <level>', 'Log verbosity (0 = info, 4+ = debug).').argParser(parseIntFlag).default(0));
-
-addClusterSigningFlags(program);
-addEgressFlags(program);
-
-parseOrExit(program, process.argv);
-const o = program.opts();
-for (const warning of deprecatedFlagWarnings(o)) process.stderr.write(`${warning}\n`);
-const read = (file: string | undefined): string | undefined => (file ? readFileSync(file, 'utf8') : undefined);
-
-const signingKey = read(o.serviceAccountSigningKeyFile);
-const verifyKeys: string[] = (o.serviceAccountKeyFile as string[] | undefined)?.map((f) => publicPem(readFileSync(f, 'utf8'))) ?? [];
-if (signingKey && verifyKeys.length === 0) verifyKeys.push(publicPem(signingKey));
-
-const options: ApiserverOptions = {
-  securePort: o.securePort,
-  bindAddress: o.bindAddress,
-  advertiseAddress: o.advertiseAddress,
-  tlsCert: read(o.tlsCertFile),
-  tlsKey: read(o.tlsPrivateKeyFile),
-  certDir: o.certDir,
-  clientCA: read(o.clientCaFile),
-  tokenAuthFile: read(o.tokenAuthFile),
-  anonymousAuth: o.anonymousAuth,
-  authorizationModes: o.authorizationMode as AuthorizationMode[] | undefined,
-  enableBootstrapTokenAuth: o.enableBootstrapTokenAuth,
-  serviceAccountKeys: verifyKeys,
-  serviceAccountSigningKey: signingKey,
-  serviceAccountIssuers: o.serviceAccountIssuer,
-  serviceAccountJwksUri: o.serviceAccountJwksUri,
-  apiAudiences: o.apiAudiences,
-  serviceClusterIPRange: o.serviceClusterIpRange,
-  auditLogPath: o.auditLogPath,
-  kubeletClientCert: read(o.kubeletClientCertificate),
-  kubeletClientKey: read(o.kubeletClientKey),
-  kubeletCertificateAuthority: read(o.kubeletCertificateAuthority),
-  kubeletPreferredAddressTypes: o.kubeletPreferredAddressTypes,
-  kubeletTimeoutMs: o.kubeletTimeout,
-  proxyAllowLoopback: o.proxyAllowLoopbackAddresses,
-  clusterSigningCert: read(o.clusterSigningCertFile),
-  clusterSigningKey: read(o.clusterSigningKeyFile),
-  clusterSigningDurationMs: o.clusterSigningDuration,
-  enableAdmissionPlugins: o.enableAdmissionPlugins,
-  disableAdmissionPlugins: o.disableAdmissionPlugins,
-  featureGates: o.featureGates,
-  egressSelectorConfig: read(o.egressSelectorConfigFile),
-  sshUser: o.sshUser,
-  sshPrivateKey: read(o.sshKeyfile),
-  sshPort: o.sshPort,
-  sshKnownHosts: read(o.sshKnownHostsFile),
-  logLevel: o.v >= 4 ? 'debug' : 'info',
-};
+const parsed = parseApiserverArgs(process.argv.slice(2));
+if (parsed.kind === 'help') {
+  process.stdout.write(parsed.text);
+  process.exit(0);
+}
+if (parsed.kind === 'error') {
+  process.stderr.write(`Error: ${parsed.message}\nRun 'kube-apiserver --help' for usage.\n`);
+  process.exit(1);
+}
+for (const warning of parsed.warnings) process.stderr.write(`${warning}\n`);
+const options = parsed.options;
 
 const logger = pino({ level: options.logLevel, redact: ['headers.authorization'] });
 try {
@@ -102,25 +28,4 @@ try {
 } catch (err) {
   process.stderr.write(`Error: ${(err as Error).message}\n`);
   process.exit(1);
-}
-
-// Kubernetes' `key=bool,key=bool`; whether a key names a known gate is checked with the rest of the config.
-function parseFeatureGates(value: string, previous: Record<string, boolean> | undefined): Record<string, boolean> {
-  const gates = { ...previous };
-  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const eq = entry.indexOf('=');
-    if (eq < 0) throw new InvalidArgumentError(`missing bool value for ${entry}`);
-    const key = entry.slice(0, eq).trim();
-    const raw = entry.slice(eq + 1).trim();
-    try {
-      gates[key] = parseBool(raw);
-    } catch {
-      throw new InvalidArgumentError(`invalid value of ${key}=${raw}, err: strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
-    }
-  }
-  return gates;
-}
-
-function publicPem(pem: string): string {
-  return createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString();
 }
