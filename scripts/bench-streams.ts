@@ -31,10 +31,11 @@ const DONE = 'bench-done';
 export type BenchRow = [measurement: string, figure: string, ratio: string];
 
 const mbps = (bytes: number, ms: number): number => bytes / MiB / (ms / 1000);
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+/** The value at fraction `p` of an ascending list (p = 0.99: the 99th percentile). */
+export const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 
 /** Send `size` bytes through an echo connection, half-close, and time until all came back intact; MiB/s. */
-async function echoThroughput(open: () => Promise<Socket>, size: number): Promise<number> {
+export async function echoThroughput(open: () => Promise<Socket>, size: number): Promise<number> {
   const block = randomBytes(MiB);
   const expected = createHash('sha256');
   for (let sent = 0; sent < size; sent += block.length) expected.update(block);
@@ -63,7 +64,8 @@ async function echoThroughput(open: () => Promise<Socket>, size: number): Promis
   return mbps(size, ms);
 }
 
-function tcp(host: string, port: number): () => Promise<Socket> {
+/** A connector for plain TCP to host:port, half-open allowed (what echoThroughput needs to half-close). */
+export function tcp(host: string, port: number): () => Promise<Socket> {
   return () =>
     new Promise((resolve, reject) => {
       const s = netConnect({ host, port, allowHalfOpen: true }, () => resolve(s));
@@ -92,7 +94,8 @@ async function tlsRelay(host: string, port: number) {
   return { open, close: () => server.close() };
 }
 
-async function kubectlPortForward(cluster: Cluster, target: string): Promise<{ port: number; child: ChildProcess }> {
+/** `kubectl 1.32 port-forward pod/echo <target>` started and listening; its local port, and the child to kill. */
+export async function kubectlPortForward(cluster: Cluster, target: string): Promise<{ port: number; child: ChildProcess }> {
   const child = await kubectlSpawn(['port-forward', 'pod/echo', target], { kubeconfig: cluster.adminKubeconfig, version: '1.32' });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));
@@ -139,7 +142,8 @@ function lineQueue(): { push: (chunk: Buffer) => void; lines: AsyncIterator<stri
   };
 }
 
-async function execLatency(kc: k8s.KubeConfig): Promise<number[]> {
+/** Line round trips (BENCH_ROUND_TRIPS) through `sh` read/echo in pod `shell` over one client-node Exec session; sorted ms. */
+export async function execLatency(kc: k8s.KubeConfig): Promise<number[]> {
   const q = lineQueue();
   const stdin = new PassThrough();
   const stdout = new Writable({

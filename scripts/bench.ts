@@ -4,6 +4,7 @@ import { Agent, createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { startCluster } from '@hubspoke/lab';
 import { createCA, issueCertificate } from '@hubspoke/pki';
+import { benchEgress } from './bench-egress.ts';
 import { benchStreams } from './bench-streams.ts';
 import { benchVip } from './bench-vip.ts';
 import { median, requestRate } from './bench-support.ts';
@@ -58,6 +59,9 @@ async function main(): Promise<void> {
   // 4. In-cluster clients: the apiserver through the kubernetes Service's VIP (kube-proxy) against directly.
   const vip = await benchVip();
 
+  // 5. The same streams over each egress (direct, Konnectivity, SSH tunnels), as ratios to direct.
+  const egress = await benchEgress();
+
   const rows = [
     ['in-process cluster: nothing → 2 Ready nodes', `${start.toFixed(0)} ms (median of ${RUNS})`, `${(start / 300).toFixed(2)} × the 300 ms target`],
     ['baseline: bare Node HTTPS server, fixed JSON', `${baseline.toFixed(0)} req/s`, '1.00'],
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     ['apiserver LIST 100 configmaps', `${list.toFixed(0)} req/s`, `${(list / baseline).toFixed(2)} × baseline`],
     ...streams,
     ...vip,
+    ...egress,
   ];
   console.log(`hubspoke bench, ${new Date().toISOString().slice(0, 10)}, ${CONCURRENCY} clients, ${REQUESTS} requests each rate`);
   console.log('| measurement | figure | ratio |\n|---|---|---|');
