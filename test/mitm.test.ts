@@ -4,7 +4,8 @@
 // nothing, while the real kubelet's CA-signed certificate would pass.
 import { connect as tlsConnect } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { channelText, startCluster, startMitm, waitFor, type Cluster, type Mitm } from '@hubspoke/lab';
+import { channelText, startMitm, type Mitm } from '@hubspoke/attacker';
+import { startCluster, waitFor, type Cluster } from '@hubspoke/lab';
 import { kubectl, kubectlSpawn } from './support/kubectl.ts';
 import { freePortOn } from './support/net.ts';
 import { createPod, waitRunning } from './support/pods.ts';

@@ -1,0 +1,6 @@
+// hubspoke-attacker: the attacker as a component of its own, with its own flags and logs.
+import { Command } from 'commander';
+
+const program = new Command('hubspoke-attacker').description('The attacker of "Control Plane–Node Communication": probes and attacks the apiserver → node paths of a hubspoke lab.');
+
+await program.parseAsync(process.argv);
