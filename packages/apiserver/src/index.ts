@@ -4,3 +4,4 @@ export type { Storage, SyncReader, StorageEvent, ResourceKey } from './storage/i
 export { MemoryStorage } from './storage/memory.ts';
 export type { SubresourceHandler, StreamResponse } from './handlers/resources.ts';
 export type { ApiRequest, ApiResponse } from './request/context.ts';
+export { parseApiserverArgs, apiserverCommand, type ParsedApiserverArgs, type ApiserverArgsOptions } from './bin/apiserver-args.ts';

@@ -4,6 +4,7 @@ export type { KubeletDependencies, KubeletHandle } from './kubelet.ts';
 export { resolveKubeletConfig, profileDefaults, defaultNodeIP, KubeletConfigError } from './config.ts';
 export type { AuthorizationMode, BackoffBounds, DefaultsProfile, KubeletConfig, KubeletConfigInput } from './config.ts';
 export { loadKubeletConfigurationFile, parseKubeletConfiguration } from './kubelet-configuration.ts';
+export { parseKubeletArgs, type ParsedKubeletArgs } from './bin/flags.ts';
 export type { KubeletConfigurationFile } from './kubelet-configuration.ts';
 export { formatGoDuration, parseGoDuration } from './duration.ts';
 export { buildNode, nodeLabels, nodeStatus, registerNode } from './node-registration.ts';
