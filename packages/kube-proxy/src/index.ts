@@ -5,3 +5,4 @@ export type { ListenerInfo } from './proxier.ts';
 export type { ProxyStats } from './metrics.ts';
 export { PROXY_MODE } from './config.ts';
 export { DEFAULT_AFFINITY_TIMEOUT_SECONDS } from './service-ports.ts';
+export { parseKubeProxyArgs, type ParsedKubeProxyArgs } from './bin/flags.ts';

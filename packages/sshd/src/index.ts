@@ -4,3 +4,4 @@ export { parseAuthorizedKeys, findAuthorizedKey, type AuthorizedKey, type Author
 export { generateHostKeyPem, loadHostKey, sshFingerprint, type HostKey } from './host-key.ts';
 export { loadOrCreateHostKeyFile, type HostKeyFile } from './host-key-file.ts';
 export type { ForwardRequest } from './forward.ts';
+export { parseSshdArgs, type ParsedSshdArgs } from './bin/flags.ts';

@@ -36,20 +36,33 @@ program
 
 program
   .command('certs')
-  .description('Write a cluster PKI, kubeconfigs and a token file (kubeadm-like layout) for starting the binaries by hand.')
+  .description('Write a cluster PKI, kubeconfigs, a token file and the egress credentials (Konnectivity, SSH) in a kubeadm-like layout, for starting the binaries by hand.')
   .requiredOption('--dir <dir>', 'output folder')
-  .option('--apiserver-address <ip...>', 'addresses of the apiserver (SANs)', [])
-  .option('--server <url>', 'the apiserver URL written into kubeconfigs', 'https://127.0.0.1:6443')
+  .option('--apiserver-address <ip...>', 'addresses of the apiserver and the konnectivity-server beside it (SANs)', [])
+  .option('--server <url>', 'the apiserver URL written into admin.conf', 'https://127.0.0.1:6443')
+  .option('--node-server <url>', 'the apiserver URL written into the kubelets\' and kube-proxy\'s kubeconfigs (default: --server)')
   .option('--service-cluster-ip <ip>', 'the kubernetes Service ClusterIP (a SAN of the apiserver)', '10.96.0.1')
   .option('--node <name=address...>', 'a node and its address', [])
-  .action(async (o: { dir: string; apiserverAddress: string[]; server: string; serviceClusterIp: string; node: string[] }) => {
+  .option('--konnectivity-uds-name <path>', 'the konnectivity-server socket named in egress-selector-configuration.yaml (default: kubeadm\'s /etc/kubernetes/konnectivity-server/konnectivity-server.socket)')
+  .action(async (o: { dir: string; apiserverAddress: string[]; server: string; nodeServer?: string; serviceClusterIp: string; node: string[]; konnectivityUdsName?: string }) => {
     const nodes = o.node.map((n) => {
       const [name, address] = n.split('=');
       if (!name || !address) throw new Error(`--node wants name=address, got "${n}"`);
       return { name, address };
     });
-    const paths = await writeCerts({ dir: o.dir, apiserverAddresses: o.apiserverAddress, server: o.server, serviceClusterIP: o.serviceClusterIp, nodes });
-    process.stdout.write(`wrote ${paths.dir}: CA ${paths.caCert}, admin kubeconfig ${paths.adminKubeconfig}, tokens ${paths.tokenFile}\n`);
+    const paths = await writeCerts({
+      dir: o.dir,
+      apiserverAddresses: o.apiserverAddress,
+      server: o.server,
+      nodeServer: o.nodeServer,
+      serviceClusterIP: o.serviceClusterIp,
+      nodes,
+      konnectivityUdsName: o.konnectivityUdsName,
+    });
+    process.stdout.write(
+      `wrote ${paths.dir}: CA ${paths.caCert}, admin kubeconfig ${paths.adminKubeconfig}, tokens ${paths.tokenFile}, ` +
+        `egress ${paths.konnectivity.egressSelectorConfig} and ${paths.ssh.apiserverKey}\n`,
+    );
   });
 
 await program.parseAsync(process.argv);
