@@ -1,7 +1,9 @@
-// `hubspoke up` as a person runs it: it comes up, says where things are, answers kubectl, and stops
-// cleanly on Ctrl-C (SIGINT).
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+// `hubspoke up` as a person runs it: it comes up with a profile and any flag on top, says where things are and
+// what is (not) verified, answers kubectl, and stops cleanly on Ctrl-C (SIGINT) or `hubspoke down`; `status`,
+// `kubeconfig` and `logs` work from another terminal.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,8 +31,11 @@ describe('hubspoke up', () => {
     try {
       await waitFor(() => out.includes('Ctrl-C stops the lab.'), { timeoutMs: 45_000, what: `the lab summary; output so far:\n${out}` });
       expect(out).toContain(`apiserver https://127.0.0.1:${port}`);
-      expect(out).toContain(`node-1   https://127.0.10.1:${kubeletPort}`);
-      expect(out).toContain(`admin kubeconfig  ${join(dir, 'admin.conf')}`);
+      expect(out).toContain('hubspoke lab is up in');
+      expect(out).toContain('— profile kubernetes-defaults');
+      expect(out).toContain(`node-1    https://127.0.10.1:${kubeletPort}  serving cert NOT verified by the apiserver (no --kubelet-certificate-authority); anonymous off, authorization Webhook`);
+      expect(out).toContain(`users       admin: ${join(dir, 'admin.conf')}`);
+      expect(out).toContain('apiserver → kubelets: direct: the apiserver dials each kubelet');
       await waitFor(async () => {
         const r = await kubectl(['get', 'pods', '--no-headers'], { kubeconfig: join(dir!, 'admin.conf') });
         return ['web', 'logger', 'shell', 'api-client'].every((p) => new RegExp(`^${p}\\s+1/1\\s+Running`, 'm').test(r.stdout));
@@ -43,6 +48,83 @@ describe('hubspoke up', () => {
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     expect(code).toBe(0);
     expect(out).toContain('Stopped.');
+  });
+
+  it('answers status, kubeconfig and logs from another process, and stops on `hubspoke down`', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'lab-down-'));
+    const { child, out } = await startLab(d, ['--no-demo']);
+    try {
+      const status = await hubspoke(['status', `--dir=${d}`]);
+      expect(status.stdout).toMatch(new RegExp(`^lab in ${d}: running \\(pid ${child.pid}, up \\d+ s\\), profile kubernetes-defaults, egress direct$`, 'm'));
+      expect(status.stdout).toMatch(/^ {2}node-1 +https:\/\/127\.0\.10\.1:\d+ +Ready; serving cert NOT verified$/m);
+      const alice = await hubspoke(['kubeconfig', '--user=alice', '--path', `--dir=${d}`]);
+      expect(alice.stdout).toBe(`${join(d, 'users', 'alice.token.conf')}\n`);
+      const admin = await hubspoke(['kubeconfig', `--dir=${d}`]);
+      expect(admin.stdout).toBe(await readFile(join(d, 'admin.conf'), 'utf8'));
+      const unknown = await hubspoke(['kubeconfig', '--user=mallory', `--dir=${d}`]);
+      expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('no kubeconfig for user "mallory": choose one of admin, alice, bob, node-1, node-2') });
+      const kubeletLogs = await hubspoke(['logs', 'kubelet', '--node=node-2', `--dir=${d}`]);
+      expect(kubeletLogs.stdout).toMatch(/^\S+Z INFO +kubelet\/node-2: /m);
+      expect(kubeletLogs.stdout).not.toContain('kubelet/node-1');
+      const down = await hubspoke(['down', `--dir=${d}`]);
+      expect(down.stdout).toBe(`stopped the lab in ${d} (profile kubernetes-defaults)\n`);
+      expect(await new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r)))).toBe(0);
+      expect(out()).toContain('Stopped.');
+      const after = await hubspoke(['status', `--dir=${d}`]);
+      expect(after).toMatchObject({ code: 1, stderr: `hubspoke: no lab in ${d}: start one with \`hubspoke up\` (or pass the --dir it used)\n` });
+    } finally {
+      child.kill('SIGKILL');
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the wide-open profile with a flag on top: the read-only port answers anyone', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'lab-open-'));
+    const readOnly = await freePortOn(['127.0.10.1', '127.0.10.2']);
+    const { child, out } = await startLab(d, ['--profile=wide-open', `--kubelet-arg=--read-only-port=${readOnly}`, '--no-demo']);
+    try {
+      expect(out()).toMatch(new RegExp(`node-1 +https://127\\.0\\.10\\.1:\\d+ +serving cert NOT verified .*; anonymous ALLOWED, authorization AlwaysAllow; read-only port ${readOnly} OPEN \\(no authentication\\)`));
+      const pods = await fetch(`http://127.0.10.1:${readOnly}/pods`);
+      expect(pods.status).toBe(200);
+      expect(((await pods.json()) as { kind: string }).kind).toBe('PodList');
+    } finally {
+      await stopLab(child);
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the hardened profile: verified kubelets behind Konnectivity, and kubectl logs still works', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'lab-hard-'));
+    const { child, out } = await startLab(d, ['--profile=hardened']);
+    try {
+      expect(out()).toContain('— profile hardened');
+      expect(out()).toContain('anonymous auth off');
+      expect(out()).toMatch(/apiserver → kubelets: through Konnectivity: server socket \S+konnectivity-server\.socket, agents node-1, node-2 dial out to port \d+/);
+      expect(out()).toMatch(/node-1 +https:\/\/127\.0\.10\.1:\d+ +serving cert verified by the apiserver; anonymous off, authorization Webhook\n/);
+      await waitFor(async () => (await kubectl(['logs', 'logger', '--tail=1'], { kubeconfig: join(d, 'admin.conf') })).stdout.includes('hello from logger'), {
+        timeoutMs: 20_000,
+        what: 'kubectl logs through Konnectivity to a verified kubelet',
+      });
+    } finally {
+      await stopLab(child);
+      await rm(d, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it("refuses a flag with the component's own words and leaves the previous lab's files alone", async () => {
+    const d = await mkdtemp(join(tmpdir(), 'lab-flags-'));
+    try {
+      await writeFile(join(d, 'keep.txt'), 'previous lab');
+      const api = await hubspoke(['up', `--dir=${d}`, '--apiserver-arg=--kubelet-https=false']);
+      expect(api).toMatchObject({ code: 1, stderr: 'hubspoke: kube-apiserver: unknown flag: --kubelet-https=false\n' });
+      const kubelet = await hubspoke(['up', `--dir=${d}`, '--kubelet-arg=--read-only-port=abc']);
+      expect(kubelet.stderr).toBe('hubspoke: kubelet: failed to parse kubelet flag: invalid argument "abc" for "--read-only-port" flag: strconv.ParseInt: parsing "abc": invalid syntax\n');
+      const profile = await hubspoke(['up', `--dir=${d}`, '--profile=nope']);
+      expect(profile.stderr).toContain("argument 'nope' is invalid. Allowed choices are kubernetes-defaults, kubeadm, hardened, wide-open.");
+      expect(await readFile(join(d, 'keep.txt'), 'utf8')).toBe('previous lab');
+    } finally {
+      await rm(d, { recursive: true, force: true });
+    }
   });
 
   it('names the port and the flag when the apiserver port is taken', async () => {
@@ -64,3 +146,34 @@ describe('hubspoke up', () => {
     }
   });
 });
+
+const run = promisify(execFile);
+
+/** Run `hubspoke …` to completion; never throws for a non-zero exit. */
+async function hubspoke(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(BIN, args).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, stdout: err.stdout, stderr: err.stderr }),
+  );
+}
+
+/** `hubspoke up` in `dir` on free ports; resolves once it printed its summary. */
+async function startLab(dir: string, args: string[]): Promise<{ child: ChildProcess; out: () => string }> {
+  const port = await freePortOn(['127.0.0.1']);
+  const kubeletPort = await freePortOn(['127.0.10.1', '127.0.10.2']);
+  const child = spawn(BIN, ['up', `--dir=${dir}`, `--port=${port}`, `--kubelet-port=${kubeletPort}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d));
+  child.stderr!.on('data', (d: Buffer) => (out += d));
+  await waitFor(() => out.includes('Ctrl-C stops the lab.') || child.exitCode !== null, { timeoutMs: 45_000, what: `the lab summary; output so far:\n${out}` });
+  if (child.exitCode !== null) throw new Error(`hubspoke up exited ${child.exitCode}:\n${out}`);
+  return { child, out: () => out };
+}
+
+/** Ctrl-C, and wait for the exit. */
+async function stopLab(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGINT');
+  await exited;
+}

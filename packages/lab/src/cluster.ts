@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { firstServiceIP, startApiserver, type ApiserverHandle, type ApiserverOptions } from '@hubspoke/apiserver';
 import { createClient, type ApiClient } from '@hubspoke/client';
-import { startKubeProxy, type KubeProxyHandle } from '@hubspoke/kube-proxy';
+import { startKubeProxy, type KubeProxyHandle, type KubeProxyOptions } from '@hubspoke/kube-proxy';
 import { startKubelet, type KubeletHandle, type KubeletConfigInput } from '@hubspoke/kubelet';
 import { buildKubeconfig, createClusterPki, kubeconfigToYaml, writeClusterPki, type ClusterPki, type PkiPaths } from '@hubspoke/pki';
 import { pino, type Logger } from 'pino';
@@ -66,6 +66,10 @@ export interface ClusterOptions {
    * an address they can route to.
    */
   controlPlaneAddress?: string;
+  /** Options of the host's kube-proxy (its health and metrics addresses), when `kubeProxy` is on. */
+  kubeProxyOptions?: Partial<Omit<KubeProxyOptions, 'client'>>;
+  /** Called as each stage starts (`hubspoke up` prints them). */
+  onProgress?: (stage: string) => void;
   logger?: Logger;
 }
 
@@ -129,6 +133,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const serviceIP = firstServiceIP(serviceRange);
   const nodes = names.map((name, i) => ({ name, address: `${prefix}.${i + 1}` }));
   const controlPlaneAddress = options.controlPlaneAddress ?? '127.0.0.1';
+  const progress = options.onProgress ?? (() => {});
+  progress('cluster PKI (CA, apiserver, nodes, users)');
 
   const pki = await createClusterPki({
     apiserver: { ipAddresses: [...new Set(['127.0.0.1', controlPlaneAddress])] },
@@ -140,7 +146,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const tokenCsv = (options.tokens ?? [])
     .map((t) => `${t.token},${t.user},${t.uid ?? t.user},"${(t.groups ?? []).join(',')}"`)
     .join('\n');
+  if ((options.egress ?? 'direct') !== 'direct') progress(`${options.egress} egress (control-plane side)`);
   const egress = await startEgress({ mode: options.egress ?? 'direct', dir, pki, nodes, controlPlaneAddress, logger: options.logger });
+  progress('kube-apiserver');
   const apiserver = await startApiserver(
     {
       bindAddress: controlPlaneAddress,
@@ -201,6 +209,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     if (ownDir) await rm(dir, { recursive: true, force: true });
   };
   try {
+    progress(`${nodes.length} kubelet${nodes.length === 1 ? '' : 's'}`);
     const started = await Promise.all(
       nodes.map((n, i) => {
         const perNode = typeof options.kubelet === 'function' ? options.kubelet(n.name, i) : options.kubelet ?? {};
@@ -224,19 +233,23 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       }),
     );
     kubelets.push(...started);
+    if (egress.konnectivity) progress('konnectivity agents');
     await egress.startAgents();
     const admin = createClient({ server, caCert: pki.ca.cert, clientCert: pki.admin.cert, clientKey: pki.admin.key });
     await ensureKubeadmBootstrapRbac(admin);
     if (options.kubeProxy) {
       const proxyUser = pki.users['system:kube-proxy'];
       kubeProxyClient = createClient({ server, caCert: pki.ca.cert, clientCert: proxyUser.cert, clientKey: proxyUser.key });
+      progress('kube-proxy');
       kubeProxy = await startKubeProxy({
+        ...options.kubeProxyOptions,
         client: kubeProxyClient,
         logger: options.logger ?? pino({ level: 'silent' }),
       });
       await kubeProxy.ready;
     }
     if (options.waitReady ?? true) {
+      progress('nodes Ready');
       await waitFor(async () => {
         const list = await admin.list('/api/v1/nodes');
         const ready = list.items.filter((n) =>

@@ -96,6 +96,7 @@ export async function startEgress(options: EgressSetupOptions): Promise<LabEgres
 async function startKonnectivity(options: EgressSetupOptions): Promise<LabEgress> {
   const { pki } = options;
   const logger = options.logger ?? pino({ level: 'silent' });
+  const serverLogger = logger.child({ component: 'konnectivity-server' });
   const bindAddress = options.controlPlaneAddress ?? '127.0.0.1';
   const udsName = join(options.dir, 'konnectivity-server.socket');
   await mkdir(options.dir, { recursive: true }); // a given dir may not exist yet; the PKI is written later
@@ -108,7 +109,7 @@ async function startKonnectivity(options: EgressSetupOptions): Promise<LabEgress
     clusterKey: serving.key,
     agentAuth: { clientCA: pki.ca.cert },
     adminPort: 0, // /metrics, so tests can see the traffic that crossed
-    logger,
+    logger: serverLogger,
   };
   const first = await startKonnectivityServer(serverOptions);
   // A restarted server keeps its ports: the agents retry the one they know, the apiserver the same socket.
@@ -126,7 +127,7 @@ async function startKonnectivity(options: EgressSetupOptions): Promise<LabEgress
       agentKey: agentClient.key,
       agentId: node.name,
       agentIdentifiers: `ipv4=${node.address}&host=${node.name}`,
-      logger,
+      logger: logger.child({ component: 'konnectivity-agent', node: node.name }),
     });
     agents.push(agent);
     return agent;
@@ -183,7 +184,7 @@ async function startSshTunnels(options: EgressSetupOptions): Promise<LabEgress> 
   const hostKeys = new Map<string, string>();
   const start = (node: EgressNode, port: number): Promise<Sshd> => {
     if (!hostKeys.has(node.name)) hostKeys.set(node.name, generateHostKeyPem(`root@${node.name}`));
-    return startSshd({ hostKeys: [hostKeys.get(node.name)!], authorizedKeys, listenAddress: node.address, port, user: LAB_SSH_USER, logger });
+    return startSshd({ hostKeys: [hostKeys.get(node.name)!], authorizedKeys, listenAddress: node.address, port, user: LAB_SSH_USER, logger: logger.child({ node: node.name }) });
   };
   // The apiserver has one --ssh-port for all nodes; a port free on one address may be taken on another, or be
   // taken between the probe and the bind, so the whole set is retried on a fresh port.

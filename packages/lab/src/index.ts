@@ -5,3 +5,7 @@ export { up, type UpOptions } from './up.ts';
 export { writeCerts, type CertsOptions } from './certs.ts';
 export * from './bootstrap-token.ts';
 export { LAB_SSH_USER, type EgressMode, type EgressNode, type LabKonnectivity, type LabSshTunnels } from './egress.ts';
+export { PROFILE_NAMES, profile, type LabProfile, type ProfileName, type ProfileSettings } from './profiles.ts';
+export { resolveLabFlags, LabFlagError, type LabFlags, type ResolvedLabFlags } from './overrides.ts';
+export { readLabState, labStatePath, type LabState } from './lab-state.ts';
+export { down, status, kubeconfig, logs, LOG_COMPONENTS } from './lab-control.ts';

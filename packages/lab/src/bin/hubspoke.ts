@@ -1,38 +1,86 @@
 // hubspoke: the lab's command line. `hubspoke up` (= npm start) runs the single-host lab.
 import { Command, Option } from 'commander';
-import { up } from '../up.ts';
+import { down, kubeconfig, logs, LOG_COMPONENTS, status } from '../lab-control.ts';
+import { removeLabState } from '../lab-state.ts';
+import { PROFILE_NAMES } from '../profiles.ts';
+import { up, type UpOptions } from '../up.ts';
 import { writeCerts } from '../certs.ts';
 
 const program = new Command('hubspoke').description('The Kubernetes document "Control Plane–Node Communication", runnable.');
 
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Run an action; a failure prints `hubspoke: <message>` and exits 1. */
+const guarded = <A extends unknown[]>(action: (...args: A) => Promise<void>) => async (...args: A): Promise<void> => {
+  try {
+    await action(...args);
+  } catch (err) {
+    process.stderr.write(`hubspoke: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+};
+
+const dirOption = (): Option => new Option('--dir <dir>', 'the lab\'s folder (PKI, kubeconfigs, logs, lab.json)').default('.hubspoke');
+
 program
   .command('up')
-  .description('Start a single-host lab: fresh PKI, an apiserver, kubelets and demo pods. Ctrl-C stops it.')
-  .option('--dir <dir>', 'where PKI, kubeconfigs and logs are written', '.hubspoke')
+  .description('Start a single-host lab: fresh PKI, an apiserver, kubelets, kube-proxy and demo pods. Ctrl-C (or `hubspoke down`) stops it.')
+  .addOption(dirOption())
+  .addOption(new Option('--profile <name>', `the flags that decide the control plane → node paths: ${PROFILE_NAMES.join(', ')}`).choices(PROFILE_NAMES).default('kubernetes-defaults'))
+  .addOption(new Option('--egress <mode>', 'how the apiserver reaches the nodes (default: the profile\'s)').choices(['direct', 'konnectivity', 'ssh']))
+  .option('--apiserver-arg <flag>', 'a kube-apiserver flag over the profile, e.g. --apiserver-arg=--anonymous-auth=false (repeatable)', collect, [])
+  .option('--kubelet-arg <flag>', 'a kubelet flag for every node, e.g. --kubelet-arg=--read-only-port=10255 (repeatable)', collect, [])
+  .option('--kube-proxy-arg <flag>', 'a kube-proxy flag, e.g. --kube-proxy-arg=--healthz-bind-address=127.0.0.1:10256 (repeatable)', collect, [])
   .addOption(new Option('--port <port>', 'apiserver secure port').default(6443).argParser(Number))
   .addOption(new Option('--nodes <n>', 'number of nodes').default(2).argParser(Number))
   .addOption(new Option('--kubelet-port <port>', 'kubelet port (each node has its own loopback address)').default(10250).argParser(Number))
   .option('--no-demo', 'do not create the demo pods')
   .option('--log-level <level>', 'component log level (written to <dir>/lab.log)', 'info')
-  .action(async (o: { dir: string; port: number; nodes: number; kubeletPort: number; demo: boolean; logLevel: string }) => {
-    try {
-      const cluster = await up(o);
+  .action(
+    guarded(async (o: UpOptions & { apiserverArg: string[]; kubeletArg: string[]; kubeProxyArg: string[] }) => {
+      const cluster = await up({ ...o, apiserverArgs: o.apiserverArg, kubeletArgs: o.kubeletArg, kubeProxyArgs: o.kubeProxyArg });
       let stopping = false;
       const stop = async (): Promise<void> => {
         if (stopping) return;
         stopping = true;
         process.stdout.write('\nStopping the lab …\n');
         await cluster.close();
+        await removeLabState(o.dir);
         process.stdout.write('Stopped.\n');
         process.exit(0);
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
-    } catch (err) {
-      process.stderr.write(`hubspoke: ${(err as Error).message}\n`);
-      process.exit(1);
-    }
-  });
+    }),
+  );
+
+program
+  .command('down')
+  .description('Stop the lab that `hubspoke up` runs (from another terminal).')
+  .addOption(dirOption())
+  .action(guarded(async (o: { dir: string }) => down(o.dir)));
+
+program
+  .command('status')
+  .description('What runs, where, and whether the apiserver and the nodes are ready.')
+  .addOption(dirOption())
+  .action(guarded(async (o: { dir: string }) => status(o.dir)));
+
+program
+  .command('kubeconfig')
+  .description('Print a kubeconfig of the running lab: the admin\'s, or --user alice | bob | node-1 | …')
+  .addOption(dirOption())
+  .option('--user <name>', 'whose kubeconfig (default admin)')
+  .option('--path', 'print the file\'s path instead of its content')
+  .action(guarded(async (o: { dir: string; user?: string; path?: boolean }) => kubeconfig(o.dir, o)));
+
+program
+  .command('logs')
+  .description(`Print one component's log lines from the lab's log: ${Object.keys(LOG_COMPONENTS).join(', ')}`)
+  .argument('<component>')
+  .addOption(dirOption())
+  .option('--node <name>', 'only this node\'s lines (kubelet, konnectivity-agent, sshd)')
+  .action(guarded(async (component: string, o: { dir: string; node?: string }) => logs(o.dir, component, o)));
 
 program
   .command('certs')
