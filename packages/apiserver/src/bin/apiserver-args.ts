@@ -70,7 +70,7 @@ export function parseApiserverArgs(argv: readonly string[], opts: ApiserverArgsO
     if (!(err instanceof CommanderError)) throw err;
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return { kind: 'help', text: program.helpInformation() };
     const unknown = /unknown option '([^']+)'/.exec(err.message);
-    return { kind: 'error', message: unknown ? `unknown flag: ${unknown[1]}` : err.message.replace(/^error: /, '') };
+    return { kind: 'error', message: unknown ? `unknown flag: ${unknown[1].split('=')[0]}` : err.message.replace(/^error: /, '') };
   }
   const o = program.opts();
   const readFile = opts.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
