@@ -1,7 +1,8 @@
 // Linux network namespaces as extra "hosts" for tests that are about who can reach whom: a namespace joined to
-// the root namespace by a veth pair, its own addresses and routes, processes started inside it, and a teardown
-// that leaves nothing behind even when setup fails halfway or the test process exits without closing. Needs
-// root and iproute2; there is no iptables here, so reachability is shaped with routes (e.g. `unreachable`).
+// the root namespace (or to another namespace, for a host behind a router) by a veth pair, its own addresses and
+// routes, processes started inside it, and a teardown that leaves nothing behind even when setup fails halfway
+// or the test process exits without closing. Needs root and iproute2; there is no iptables here, so reachability
+// is shaped with routes (e.g. `unreachable`, or `local` routes that make a router answer for others).
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 
@@ -11,7 +12,12 @@ const IP = '/usr/sbin/ip';
 export interface NetnsOptions {
   /** Up to 4 characters in the generated names, so a leftover says which test made it (default `hs`). */
   tag?: string;
-  /** CIDR of the veth's root-namespace side, e.g. `10.201.7.1/30`. */
+  /**
+   * The namespace at the other end of the veth (its "host"), e.g. a router in front of this one; default the
+   * root namespace. Close this namespace before its host.
+   */
+  host?: Netns;
+  /** CIDR of the veth's host side (the root namespace's unless `host` is set), e.g. `10.201.7.1/30`. */
   hostAddress: string;
   /** CIDR of the veth's namespace side, e.g. `10.201.7.2/30`. */
   nsAddress: string;
@@ -19,7 +25,7 @@ export interface NetnsOptions {
   loopbackAddresses?: string[];
   /** Routes inside the namespace, each the arguments of `ip route add` (e.g. `['default', 'via', '10.201.7.1']`). */
   routes?: string[][];
-  /** Routes in the root namespace, each the arguments of `ip route add` (e.g. `['unreachable', '10.202.7.0/24']`). */
+  /** Routes in the host namespace, each the arguments of `ip route add` (e.g. `['unreachable', '10.202.7.0/24']`). */
   hostRoutes?: string[][];
 }
 
@@ -43,7 +49,7 @@ export interface NetnsProcess {
 export interface Netns {
   /** The namespace name (`ip netns exec <name>`). */
   name: string;
-  /** The veth's root-namespace interface. */
+  /** The veth's interface in the host namespace. */
   hostLink: string;
   /** The veth's namespace-side interface. */
   nsLink: string;
@@ -55,8 +61,10 @@ export interface Netns {
   exec(command: string, args: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
   /** Start a long-running `command` inside; `close` stops it if the test did not. */
   spawn(command: string, args: string[], opts?: { env?: NodeJS.ProcessEnv; cwd?: string }): NetnsProcess;
-  /** Add a route in the root namespace (arguments of `ip route add`), removed by `close`. */
+  /** Add a route in the host namespace (arguments of `ip route add`), removed by `close`. */
   addHostRoute(route: string[]): Promise<void>;
+  /** Run `ip` inside (`ip -n <name> …`); rejects with its stderr. What it changes goes with the namespace. */
+  ip(args: string[]): Promise<string>;
   /** Stop the processes, delete the host routes, the veth and the namespace. Idempotent; never rejects. */
   close(): Promise<void>;
 }
@@ -90,14 +98,16 @@ export async function createNetns(options: NetnsOptions): Promise<Netns> {
   const hostLink = `${tag}-${suffix}h`;
   const nsLink = `${tag}-${suffix}n`;
   const hostRoutes: string[][] = [];
+  // Commands on the host side run in the host namespace, if there is one.
+  const onHost = (args: string[]): string[] => (options.host ? ['-n', options.host.name, ...args] : args);
   const processes: NetnsProcess[] = [];
   let created = false;
   let closed = false;
 
   // The same steps twice: async for close, sync for a process that exits without calling it.
   const teardownSteps = (): string[][] => [
-    ...hostRoutes.map((r) => ['route', 'del', ...r]),
-    ['link', 'del', hostLink],
+    ...hostRoutes.map((r) => onHost(['route', 'del', ...r])),
+    onHost(['link', 'del', hostLink]),
     ['netns', 'del', name],
   ];
   const onExit = (): void => {
@@ -141,18 +151,19 @@ export async function createNetns(options: NetnsOptions): Promise<Netns> {
       return proc;
     },
     async addHostRoute(route) {
-      await ip(['route', 'add', ...route]);
+      await ip(onHost(['route', 'add', ...route]));
       hostRoutes.push(route);
     },
+    ip: (args) => ip(['-n', name, ...args]),
     close,
   };
 
   try {
     await ip(['netns', 'add', name]);
     created = true;
-    await ip(['link', 'add', hostLink, 'type', 'veth', 'peer', 'name', nsLink, 'netns', name]);
-    await ip(['addr', 'add', options.hostAddress, 'dev', hostLink]);
-    await ip(['link', 'set', hostLink, 'up']);
+    await ip(onHost(['link', 'add', hostLink, 'type', 'veth', 'peer', 'name', nsLink, 'netns', name]));
+    await ip(onHost(['addr', 'add', options.hostAddress, 'dev', hostLink]));
+    await ip(onHost(['link', 'set', hostLink, 'up']));
     await ip(['-n', name, 'link', 'set', 'lo', 'up']);
     await ip(['-n', name, 'addr', 'add', options.nsAddress, 'dev', nsLink]);
     await ip(['-n', name, 'link', 'set', nsLink, 'up']);

@@ -5,3 +5,24 @@ export { startMitm, type Mitm, type MitmOptions, type HandshakeFailure, type Inj
 export { channelText, type Capture, type CapturedExchange, type CapturedStream, type StreamMessage, type Direction } from './mitm/capture.ts';
 export { Channel, decodeChannelMessage, encodeStdinFrame, isChannelProtocol, type ChannelMessage } from './mitm/channel-message.ts';
 export { FrameReader, encodeFrame, Opcode, type WebSocketFrame, type FrameSpec } from './mitm/websocket-frames.ts';
+export { scanKubelet, scanKubelets, DEFAULT_COMMAND, type ScanOptions, type ScanAllOptions, type ScanSettings } from './scan/scan.ts';
+export { formatReports, formatTable, type ScanOutputFormat } from './scan/report-format.ts';
+export { summarizeAttacks, ATTACK_PROBES } from './scan/attack-summary.ts';
+export {
+  PROBES,
+  type ScanReport,
+  type ProbeResult,
+  type ProbeOutcome,
+  type ProbeName,
+  type ScanCredentials,
+  type ScanIdentity,
+  type ServingCertificateInfo,
+  type TlsObservation,
+  type ContainerTarget,
+  type PortForwardTarget,
+  type KubeletAttackId,
+} from './scan/types.ts';
+export { startSniff, type Sniffer, type SniffOptions, type SniffListener } from './sniff/sniff.ts';
+export { SniffRecorder, type SniffCapture, type SniffEvents } from './sniff/sniff-capture.ts';
+export { encodeForgedResponse, type ForgedResponse, type Impersonator } from './sniff/forged-response.ts';
+export { exchangeRecord, formatExchange, type ExchangeRecord } from './sniff/exchange-report.ts';

