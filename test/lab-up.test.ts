@@ -63,6 +63,10 @@ describe('hubspoke up', () => {
       expect(admin.stdout).toBe(await readFile(join(d, 'admin.conf'), 'utf8'));
       const unknown = await hubspoke(['kubeconfig', '--user=mallory', `--dir=${d}`]);
       expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('no kubeconfig for user "mallory": choose one of admin, alice, bob, node-1, node-2') });
+      const audit = await hubspoke(['audit', `--dir=${d}`]);
+      expect(audit.stdout).toMatch(/^\[FAIL\] 1\.2\.5 .*--kubelet-certificate-authority/m);
+      expect(audit.stdout).toMatch(/^\[SUCCEEDS\] mitm-observe: /m);
+      expect(audit.stdout).toMatch(/^\[BLOCKED\] kubelet-anonymous-read on node-1: /m);
       const kubeletLogs = await hubspoke(['logs', 'kubelet', '--node=node-2', `--dir=${d}`]);
       expect(kubeletLogs.stdout).toMatch(/^\S+Z INFO +kubelet\/node-2: /m);
       expect(kubeletLogs.stdout).not.toContain('kubelet/node-1');
@@ -101,6 +105,10 @@ describe('hubspoke up', () => {
       expect(out()).toContain('anonymous auth off');
       expect(out()).toMatch(/apiserver → kubelets: through Konnectivity: server socket \S+konnectivity-server\.socket, agents node-1, node-2 dial out to port \d+/);
       expect(out()).toMatch(/node-1 +https:\/\/127\.0\.10\.1:\d+ +serving cert verified by the apiserver; anonymous off, authorization Webhook\n/);
+      const audit = await hubspoke(['audit', '--output=json', `--dir=${d}`]);
+      const report = JSON.parse(audit.stdout) as { controls: { id: string; status: string }[]; predictions: { attack: string; outcome: string }[] };
+      expect(report.controls.filter((c) => c.id === '1.2.5').map((c) => c.status)).toEqual(['PASS']);
+      expect(report.predictions.filter((p) => p.outcome === 'succeeds')).toEqual([]);
       await waitFor(async () => (await kubectl(['logs', 'logger', '--tail=1'], { kubeconfig: join(d, 'admin.conf') })).stdout.includes('hello from logger'), {
         timeoutMs: 20_000,
         what: 'kubectl logs through Konnectivity to a verified kubelet',
@@ -116,7 +124,7 @@ describe('hubspoke up', () => {
     try {
       await writeFile(join(d, 'keep.txt'), 'previous lab');
       const api = await hubspoke(['up', `--dir=${d}`, '--apiserver-arg=--kubelet-https=false']);
-      expect(api).toMatchObject({ code: 1, stderr: 'hubspoke: kube-apiserver: unknown flag: --kubelet-https=false\n' });
+      expect(api).toMatchObject({ code: 1, stderr: 'hubspoke: kube-apiserver: unknown flag: --kubelet-https\n' });
       const kubelet = await hubspoke(['up', `--dir=${d}`, '--kubelet-arg=--read-only-port=abc']);
       expect(kubelet.stderr).toBe('hubspoke: kubelet: failed to parse kubelet flag: invalid argument "abc" for "--read-only-port" flag: strconv.ParseInt: parsing "abc": invalid syntax\n');
       const profile = await hubspoke(['up', `--dir=${d}`, '--profile=nope']);

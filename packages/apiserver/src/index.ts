@@ -5,4 +5,4 @@ export { MemoryStorage } from './storage/memory.ts';
 export type { SubresourceHandler, StreamResponse } from './handlers/resources.ts';
 export type { ApiRequest, ApiResponse } from './request/context.ts';
 export { parseApiserverArgs, apiserverCommand, type ParsedApiserverArgs, type ApiserverArgsOptions } from './bin/apiserver-args.ts';
-export { readEgressSelectorConfiguration, type EgressSelectorConfiguration, type EgressConfigResult } from './egress/egress-selector-config.ts';
+export { readEgressSelectorConfiguration, clusterSelection, type EgressSelectorConfiguration, type EgressConfigResult } from './egress/egress-selector-config.ts';

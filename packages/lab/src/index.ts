@@ -9,3 +9,4 @@ export { PROFILE_NAMES, profile, type LabProfile, type ProfileName, type Profile
 export { resolveLabFlags, LabFlagError, type LabFlags, type ResolvedLabFlags } from './overrides.ts';
 export { readLabState, labStatePath, type LabState } from './lab-state.ts';
 export { down, status, kubeconfig, logs, LOG_COMPONENTS } from './lab-control.ts';
+export * from './audit/index.ts';

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { startCluster, type Cluster } from './cluster.ts';
 import { createDemo, LAB_TOKENS } from './demo.ts';
 import type { EgressMode } from './egress.ts';
+import { writeLabConfiguration } from './audit/audit-cluster.ts';
 import { writeLabState } from './lab-state.ts';
 import { resolveLabFlags, type ResolvedLabFlags } from './overrides.ts';
 
@@ -70,6 +71,7 @@ export async function up(opts: UpOptions, out: NodeJS.WritableStream = process.s
     throw err;
   }
   if (opts.demo) await createDemo(cluster.admin);
+  await writeLabConfiguration(dir, cluster); // for `hubspoke audit`
   await writeLabState(dir, {
     pid: process.pid,
     profile: flags.profile.name,
@@ -139,6 +141,7 @@ Try:
   kubectl create rolebinding api-client-view --clusterrole=view --serviceaccount=default:default
   kubectl logs api-client     # …and now it lists pods as system:serviceaccount:default:default
   hubspoke status             # in another terminal; \`hubspoke down\` stops the lab
+  hubspoke audit              # the CIS controls on this path, and which attacks this configuration lets through
 
 Ctrl-C stops the lab.
 `;

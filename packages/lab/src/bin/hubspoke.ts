@@ -1,5 +1,7 @@
 // hubspoke: the lab's command line. `hubspoke up` (= npm start) runs the single-host lab.
 import { Command, Option } from 'commander';
+import { resolve } from 'node:path';
+import { auditConfiguration, auditLabDir, formatAuditJson, formatAuditText } from '../audit/index.ts';
 import { down, kubeconfig, logs, LOG_COMPONENTS, status } from '../lab-control.ts';
 import { removeLabState } from '../lab-state.ts';
 import { PROFILE_NAMES } from '../profiles.ts';
@@ -81,6 +83,24 @@ program
   .addOption(dirOption())
   .option('--node <name>', 'only this node\'s lines (kubelet, konnectivity-agent, sshd)')
   .action(guarded(async (component: string, o: { dir: string; node?: string }) => logs(o.dir, component, o)));
+
+program
+  .command('audit')
+  .description('Check a configuration against the CIS Kubernetes Benchmark controls on the control plane → node path, and predict which attacks succeed: the running lab\'s (default), or command lines.')
+  .addOption(dirOption())
+  .option('--apiserver-cmdline <flags>', 'audit this kube-apiserver command line instead (flags separated by spaces)')
+  .option('--kubelet-cmdline <flags>', 'a kubelet command line (repeat for several kubelets)', collect, [])
+  .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
+  .action(
+    guarded(async (o: { dir: string; apiserverCmdline?: string; kubeletCmdline: string[]; output: 'text' | 'json' }) => {
+      const split = (line: string): string[] => line.split(/\s+/).filter(Boolean);
+      const outcome = o.apiserverCmdline
+        ? await auditConfiguration({ apiserver: { argv: split(o.apiserverCmdline) }, kubelets: o.kubeletCmdline.map((k) => ({ argv: split(k) })) })
+        : await auditLabDir(resolve(o.dir));
+      if (outcome.kind === 'error') throw new Error(outcome.message);
+      process.stdout.write(o.output === 'json' ? formatAuditJson(outcome.report) : formatAuditText(outcome.report));
+    }),
+  );
 
 program
   .command('certs')
