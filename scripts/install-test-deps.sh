@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Makes sure the real clients the tests judge against are present: kubectl's versioned binaries
-# (kubectl.1.27 … kubectl.1.33 beside the `kubectl` dispatcher on the PATH), openssl, and tmux (a real
-# pseudo-terminal for `kubectl exec -it`).
+# (kubectl.1.27 … kubectl.1.33 beside the `kubectl` dispatcher on the PATH), openssl, tmux (a real
+# pseudo-terminal for `kubectl exec -it`), iproute2 (network namespaces for the multi-host tests) and
+# Debian's chromium (the dashboard's browser test drives it with playwright-core; no browser is downloaded).
 set -euo pipefail
 
 missing=()
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || missing+=(iproute2)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${missing[*]} from Debian's packages"
