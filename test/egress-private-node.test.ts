@@ -61,6 +61,7 @@ async function startPrivateKubelet(cluster: Cluster, host: PrivateHost): Promise
     `--root-dir=${join(dir, 'root')}`,
     `--cert-dir=${join(dir, 'pki')}`,
     `--client-ca-file=${join(dir, 'ca.crt')}`,
+    '--v=3', // the kubelet's httplog lines: who called, from which address
   ]);
   await waitFor(
     async () => {
@@ -139,11 +140,12 @@ async function dialInside(host: PrivateHost, port: number): Promise<string> {
 describe('a private node behind Konnectivity', () => {
   let host: PrivateHost;
   let cluster: Cluster;
+  let kubelet: NetnsProcess;
 
   beforeAll(async () => {
     host = await privateHost('knp');
     cluster = await startCluster({ nodes: [], egress: 'konnectivity', controlPlaneAddress: host.controlPlane });
-    await startPrivateKubelet(cluster, host);
+    kubelet = await startPrivateKubelet(cluster, host);
     await startPrivateAgent(cluster, host);
     await startPods(cluster);
   }, 60_000);
@@ -184,6 +186,15 @@ describe('a private node behind Konnectivity', () => {
     const r = await through(() => k(['logs', 'chatty']));
     expect(r.code).toBe(0);
     for (const line of r.stdout.trim().split('\n')) expect(line).toMatch(/^\d+ \S+ hello from chatty$/);
+    // Where the bytes travelled: the kubelet was called from the agent on its own node, never from the control plane.
+    const calls = kubelet
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{') && l.includes('"msg":"HTTP"'))
+      .map((l) => JSON.parse(l) as { URI: string; srcIP: string })
+      .filter((c) => c.URI.startsWith('/containerLogs/default/chatty/chatty'));
+    expect(calls.length).toBeGreaterThan(0);
+    for (const c of calls) expect(c.srcIP).toMatch(new RegExp(`^${host.nodeIP.replaceAll('.', '\\.')}:\\d+$`));
   });
 
   it('carries the exit code of exec', async () => {

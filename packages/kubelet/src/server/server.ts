@@ -81,9 +81,11 @@ export async function startKubeletServer(opts: KubeletServerOptions): Promise<Ku
     if (!hasCertificate) logger.info({ remoteAddress: socket.remoteAddress, err }, 'no serving certificate available for the kubelet');
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    res.once('finish', () => logRequest(logger, req, res.statusCode));
     serveOrDrop({ req, refuse: (r) => writeRefusal(res, r), dispatch: () => router.request(req, res) }, req.socket);
   });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    logRequest(logger, req);
     // A client that goes away mid-check must not take the process down with an unhandled socket error.
     socket.on('error', (err) => logger.debug({ err }, 'Upgrade connection error'));
     serveOrDrop(
@@ -116,6 +118,19 @@ export async function startReadOnlyServer(opts: ReadOnlyServerOptions): Promise<
   const router = createRouter({ routes, host: opts.host, logger: opts.logger.child({ server: 'read-only' }) });
   const server = http.createServer((req, res) => void router.request(req, res));
   return listen(server, opts.address, opts.port, 'connection');
+}
+
+/**
+ * The kubelet's httplog line (Kubernetes logs it at -v=3): who asked for what, and from where. `srcIP` is the
+ * peer of the TCP connection, so it shows which hop delivered the request: the apiserver itself, a Konnectivity
+ * agent, an sshd, or a man in the middle. Upgrades are logged when they arrive (their status comes later).
+ */
+function logRequest(logger: Logger, req: IncomingMessage, status?: number): void {
+  const socket = req.socket;
+  logger.debug(
+    { verb: req.method, URI: req.url, srcIP: `${socket.remoteAddress}:${socket.remotePort}`, userAgent: req.headers['user-agent'], ...(status ? { resp: status } : {}) },
+    'HTTP',
+  );
 }
 
 // go-restful's WriteErrorString: the status and the bare text, typed by Go's content sniffing.
