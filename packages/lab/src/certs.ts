@@ -12,9 +12,9 @@ import {
   type ClusterPki,
   type PkiPaths,
 } from '@hubspoke/pki';
-import { generateHostKeyPem, loadHostKey } from '@hubspoke/sshd';
+import { generateHostKeyPem } from '@hubspoke/sshd';
 import { LAB_TOKENS } from './demo.ts';
-import { LAB_SSH_USER } from './egress.ts';
+import { egressSelectorConfiguration, LAB_SSH_USER, publicKeyLine } from './egress.ts';
 
 /** Options of `hubspoke certs`. */
 export interface CertsOptions {
@@ -112,22 +112,6 @@ async function writeKonnectivity(opts: CertsOptions, pki: ClusterPki): Promise<C
   return out;
 }
 
-/** The `cluster` selection through the konnectivity-server's socket, as in Kubernetes' Konnectivity guide. */
-function egressSelectorConfiguration(udsName: string): string {
-  return [
-    'apiVersion: apiserver.k8s.io/v1beta1',
-    'kind: EgressSelectorConfiguration',
-    'egressSelections:',
-    '- name: cluster',
-    '  connection:',
-    '    proxyProtocol: HTTPConnect',
-    '    transport:',
-    '      uds:',
-    `        udsName: ${JSON.stringify(udsName)}`,
-    '',
-  ].join('\n');
-}
-
 async function writeSsh(opts: CertsOptions): Promise<CertsPaths['ssh']> {
   const sshDir = join(opts.dir, 'ssh');
   await mkdir(sshDir, { recursive: true });
@@ -155,12 +139,6 @@ async function writeSsh(opts: CertsOptions): Promise<CertsPaths['ssh']> {
   writes.push(write(out.knownHosts, knownHosts.join('\n') + '\n', PUBLIC));
   await Promise.all(writes);
   return out;
-}
-
-/** `type base64` of a private key's public half, as authorized_keys and known_hosts spell it. */
-function publicKeyLine(privatePem: string): string {
-  const { parsed } = loadHostKey(privatePem);
-  return `${parsed.type} ${parsed.getPublicSSH().toString('base64')}`;
 }
 
 // writeFile's mode applies only when it creates the file; chmod also tightens a file left by an earlier run.

@@ -145,20 +145,8 @@ async function startKonnectivity(options: EgressSetupOptions): Promise<LabEgress
       await Promise.all(agents.map((a) => a.whenConnected(20_000)));
     },
   };
-  const config = [
-    'apiVersion: apiserver.k8s.io/v1beta1',
-    'kind: EgressSelectorConfiguration',
-    'egressSelections:',
-    '- name: cluster',
-    '  connection:',
-    '    proxyProtocol: HTTPConnect',
-    '    transport:',
-    '      uds:',
-    `        udsName: ${JSON.stringify(udsName)}`,
-    '',
-  ].join('\n');
   return {
-    apiserverOptions: { egressSelectorConfig: config },
+    apiserverOptions: { egressSelectorConfig: egressSelectorConfiguration(udsName) },
     konnectivity,
     async startAgents() {
       for (const node of options.nodes) await startAgent(node);
@@ -177,8 +165,7 @@ async function startKonnectivity(options: EgressSetupOptions): Promise<LabEgress
 async function startSshTunnels(options: EgressSetupOptions): Promise<LabEgress> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const privateKey = generateHostKeyPem(LAB_SSH_USER);
-  const parsed = loadHostKey(privateKey).parsed;
-  const authorizedKeys = `${parsed.type} ${parsed.getPublicSSH().toString('base64')} ${LAB_SSH_USER}\n`;
+  const authorizedKeys = `${publicKeyLine(privateKey)} ${LAB_SSH_USER}\n`;
   const nodes = [...options.nodes];
   // Each node keeps its host key across restarts, as a node's sshd would.
   const hostKeys = new Map<string, string>();
@@ -230,6 +217,28 @@ async function startSshTunnels(options: EgressSetupOptions): Promise<LabEgress> 
     await Promise.allSettled(daemons.map((s) => s.close()));
     if (attempt >= 5) throw (started.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
   }
+}
+
+/** The `cluster` selection through the konnectivity-server's socket (HTTP CONNECT), as in Kubernetes' Konnectivity guide. */
+export function egressSelectorConfiguration(udsName: string): string {
+  return [
+    'apiVersion: apiserver.k8s.io/v1beta1',
+    'kind: EgressSelectorConfiguration',
+    'egressSelections:',
+    '- name: cluster',
+    '  connection:',
+    '    proxyProtocol: HTTPConnect',
+    '    transport:',
+    '      uds:',
+    `        udsName: ${JSON.stringify(udsName)}`,
+    '',
+  ].join('\n');
+}
+
+/** `type base64` of a private key's public half, as authorized_keys and known_hosts spell it. */
+export function publicKeyLine(privatePem: string): string {
+  const { parsed } = loadHostKey(privatePem);
+  return `${parsed.type} ${parsed.getPublicSSH().toString('base64')}`;
 }
 
 /** A port free on every one of `hosts` right now. */
