@@ -1,9 +1,11 @@
 // hubspoke-attacker: the attacker as a component of its own, with its own flags and logs.
 import { Command } from 'commander';
+import { addMitmCommand } from './mitm-command.ts';
 import { addScanCommand } from './scan-command.ts';
 import { addSniffCommand } from './sniff-command.ts';
 
 const program = new Command('hubspoke-attacker').description('The attacker of "Control Plane–Node Communication": probes and attacks the apiserver → node paths of a hubspoke lab.');
+addMitmCommand(program);
 addScanCommand(program);
 addSniffCommand(program);
 

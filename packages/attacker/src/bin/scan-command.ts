@@ -2,6 +2,7 @@
 // ran, whatever it found; only unusable flags (a bad address, an unreadable key) fail it.
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { portNumber, positiveInteger } from './flag-values.ts';
 import { pino } from 'pino';
 import { formatReports, type ScanOutputFormat } from '../scan/report-format.ts';
 import { scanKubelets } from '../scan/scan.ts';
@@ -74,16 +75,4 @@ function collectTarget(value: string, previous: string[]): string[] {
     throw new InvalidArgumentError((err as Error).message);
   }
   return [...previous, value];
-}
-
-function portNumber(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('not a port number (0-65535)');
-  return n;
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('not a positive integer');
-  return n;
 }

@@ -2,8 +2,8 @@
 // live on stdout and, with --output, saved as a JSON line; the attacker's own logs go to stderr. Runs until
 // SIGINT or SIGTERM, then exits 0.
 import { appendFile, readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { collectPort, hostPort, ipAddress } from './flag-values.ts';
 import { pino } from 'pino';
 import { exchangeRecord, formatExchange } from '../sniff/exchange-report.ts';
 import { startSniff, type SniffListener } from '../sniff/sniff.ts';
@@ -75,21 +75,4 @@ export function addSniffCommand(program: Command): Command {
       await sniffer.close();
       await saving;
     });
-}
-
-function collectPort(value: string, previous: number[]): number[] {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('not a port number (0-65535)');
-  return [...previous, n];
-}
-
-function ipAddress(value: string): string {
-  if (!isIP(value)) throw new InvalidArgumentError('not an IP address');
-  return value;
-}
-
-function hostPort(value: string): { host: string; port: number } {
-  const m = /^(.+):(\d{1,5})$/.exec(value);
-  if (!m || Number(m[2]) > 65535) throw new InvalidArgumentError('expected host:port');
-  return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port: Number(m[2]) };
 }

