@@ -9,6 +9,13 @@ import { egressProblems } from './egress/egress.ts';
 export const FEATURE_GATE_DEFAULTS = {
   /** A WebSocket (GET) exec/attach/portforward also needs `create` on the subresource, as SPDY (POST) does. */
   AuthorizePodWebsocketUpgradeCreatePermission: false,
+  /**
+   * KEP-4872: with --kubelet-certificate-authority, a kubelet's serving certificate must also name the node
+   * dialled (CN `system:node:<nodeName>`), so a node holding a CA-signed certificate for another node's address
+   * cannot answer for it. Off: the KEP's alpha default; no Kubernetes release ships it yet (deferred to 1.38),
+   * and the KEP's separate opt-in flag `--enable-kubelet-cert-cn-validation` is folded into this gate here.
+   */
+  KubeletCertCNValidation: false,
 } as const;
 
 /** A known feature gate name. */

@@ -25,6 +25,7 @@ import { ensureBootstrapObjects } from './controllers/bootstrap.ts';
 import { authenticateAndAuthorize } from './filters/chain.ts';
 import { installRoutes, installUpgrades } from './http/fastify-adapter.ts';
 import { createKubeletClient } from './kubelet/client.ts';
+import { countingDialer, type ByteCounts } from './kubelet/counting-dialer.ts';
 import { buildEgress } from './egress/egress.ts';
 import { nodeForAddressFrom } from './egress/node-for-address.ts';
 import { findKubeletRoute, kubeletRoutes } from './proxy/kubelet-routes.ts';
@@ -49,6 +50,8 @@ export interface ApiserverHandle {
   logger: Logger;
   /** Register a subresource handler (`pods/log`, `nodes/proxy`, …). */
   registerSubresource(name: string, handler: SubresourceHandler): void;
+  /** Bytes exchanged with each host the apiserver dialed (kubelets, pods, endpoints) through its egress. */
+  egressBytes(): Record<string, ByteCounts>;
   close(): Promise<void>;
 }
 
@@ -106,18 +109,20 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
   });
   // One egress for every control plane → cluster connection: kubelets and the nodes/pods/services proxies.
   const egress = buildEgress(cfg, { nodeForAddress: nodeForAddressFrom(storage, cfg.kubeletPreferredAddressTypes), logger: logger.child({ component: 'egress' }) });
+  const counted = countingDialer(egress.dialer);
   const kubelet = createKubeletClient({
-    dialer: egress.dialer,
+    dialer: counted.dialer,
     clientCert: cfg.kubeletClientCert,
     clientKey: cfg.kubeletClientKey,
     certificateAuthority: cfg.kubeletCertificateAuthority,
+    validateNodeName: cfg.featureGates.KubeletCertCNValidation,
     timeoutMs: cfg.kubeletTimeoutMs,
     logger: logger.child({ component: 'kubelet-client' }),
   });
   const toKubelets = kubeletRoutes({
     objects: storage,
     kubelet,
-    dialer: egress.dialer,
+    dialer: counted.dialer,
     preferredAddressTypes: cfg.kubeletPreferredAddressTypes,
     timeoutMs: cfg.kubeletTimeoutMs,
     authorizer,
@@ -188,6 +193,7 @@ export async function startApiserver(options: ApiserverOptions, deps: { logger?:
     storage,
     logger,
     registerSubresource: (name, handler) => subresources.set(name, handler),
+    egressBytes: counted.totals,
     async close() {
       controllers?.stop();
       await app.close();
@@ -223,3 +229,4 @@ async function servingPair(cfg: ApiserverConfig): Promise<{ cert: string; key: s
 }
 
 export type { KubeObject };
+export type { ByteCounts };

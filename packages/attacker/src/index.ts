@@ -26,3 +26,10 @@ export { startSniff, type Sniffer, type SniffOptions, type SniffListener } from 
 export { SniffRecorder, type SniffCapture, type SniffEvents } from './sniff/sniff-capture.ts';
 export { encodeForgedResponse, type ForgedResponse, type Impersonator } from './sniff/forged-response.ts';
 export { exchangeRecord, formatExchange, type ExchangeRecord } from './sniff/exchange-report.ts';
+export { startRogueKubelet, type RogueKubelet, type RogueKubeletOptions, type RogueConnection, type RogueRequest, type RogueAnswer, type RogueStrategy } from './rogue-node/rogue-kubelet.ts';
+export { startRogueNode, rogueNodeStrategy, DEFAULT_FORGED_LOG, type RogueNodeOptions } from './rogue-node/rogue-node.ts';
+export { submitServingCsr, waitForIssuedCertificate, KUBELET_SERVING_USAGES, type CsrIdentity, type ServingCsrOptions, type SubmittedServingCsr } from './rogue-node/serving-csr.ts';
+export { startMaliciousKubelet, maliciousUpgradeStrategy, FAILED_UPGRADE_BODY, type MaliciousUpgradeMode, type MaliciousKubeletOptions } from './redirect/redirect-kubelet.ts';
+export { startRedirectTarget, type RedirectTarget, type TargetArrival } from './redirect/redirect-target.ts';
+export { replayToken, formatReplay, type TokenReplayOptions, type TokenReplayResult, type ReplayedIdentity } from './token-replay/token-replay.ts';
+export { nodesProxyExec, nodesProxyExecUrl, type NodesProxyExecOptions, type NodesProxyExecResult, type NodesProxyRoute } from './nodes-proxy-exec/nodes-proxy-exec.ts';

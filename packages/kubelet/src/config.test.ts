@@ -37,6 +37,12 @@ describe('resolveKubeletConfig', () => {
     expect(c.certDir).toBe('/tmp/k/pki');
   });
 
+  it('knows its feature gates, off by default, and names an unknown one', () => {
+    expect(resolveKubeletConfig({}).featureGates).toEqual({ KubeletWebsocketUpgradeCreatePermission: false });
+    expect(resolveKubeletConfig({ featureGates: { KubeletWebsocketUpgradeCreatePermission: true } }).featureGates.KubeletWebsocketUpgradeCreatePermission).toBe(true);
+    expect(() => resolveKubeletConfig({ featureGates: { KubeletFineGrainedAuthz: true } })).toThrow('invalid configuration: unrecognized feature gate: KubeletFineGrainedAuthz');
+  });
+
   it('lists every problem at once', () => {
     let error: unknown;
     try {

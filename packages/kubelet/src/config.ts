@@ -16,6 +16,21 @@ export type AuthorizationMode = 'AlwaysAllow' | 'Webhook';
  */
 export type DefaultsProfile = 'flags' | 'kubelet-configuration';
 
+/**
+ * The kubelet's feature gates (`--feature-gates`), with their defaults. Only gates this kubelet implements.
+ */
+export const KUBELET_FEATURE_GATE_DEFAULTS = {
+  /**
+   * hubspoke's, modelled on kubernetes/kubernetes#136550 (closed unmerged): the kubelet authorizes /exec,
+   * /attach, /run and /portForward as `create` whatever the HTTP method, so `get nodes/proxy` no longer runs
+   * commands over a WebSocket GET. Kubernetes' kubelet has no such gate; off, as Kubernetes behaves.
+   */
+  KubeletWebsocketUpgradeCreatePermission: false,
+} as const;
+
+/** A feature gate this kubelet knows. */
+export type KubeletFeatureGate = keyof typeof KUBELET_FEATURE_GATE_DEFAULTS;
+
 /** Back-off bounds in milliseconds. */
 export interface BackoffBounds {
   initialMs: number;
@@ -66,6 +81,8 @@ export interface KubeletConfigInput {
   imagePullBackoff?: BackoffBounds;
   /** Relist back-off of the pod watch. */
   relistBackoff?: BackoffBounds;
+  /** `--feature-gates`: name → enabled; an unknown name is a configuration error. */
+  featureGates?: Record<string, boolean>;
   /** pino level; `silent` unless set. */
   logLevel?: string;
 }
@@ -102,6 +119,7 @@ export interface KubeletConfig {
   crashLoopBackoff: BackoffBounds;
   imagePullBackoff: BackoffBounds;
   relistBackoff: BackoffBounds;
+  featureGates: Record<KubeletFeatureGate, boolean>;
   logLevel: string;
 }
 
@@ -149,9 +167,14 @@ export function resolveKubeletConfig(input: KubeletConfigInput = {}): KubeletCon
     crashLoopBackoff: input.crashLoopBackoff ?? KUBERNETES_BACKOFF,
     imagePullBackoff: input.imagePullBackoff ?? KUBERNETES_BACKOFF,
     relistBackoff: input.relistBackoff ?? { initialMs: 800, maxMs: 30_000 },
+    featureGates: { ...KUBELET_FEATURE_GATE_DEFAULTS },
     logLevel: input.logLevel ?? 'silent',
   };
   const problems = validate(config);
+  for (const [name, enabled] of Object.entries(input.featureGates ?? {})) {
+    if (name in KUBELET_FEATURE_GATE_DEFAULTS) config.featureGates[name as KubeletFeatureGate] = enabled;
+    else problems.push(`unrecognized feature gate: ${name}`);
+  }
   if (problems.length > 0) throw new KubeletConfigError(problems);
   return config;
 }

@@ -80,7 +80,8 @@ export async function startKubelet(input: KubeletConfigInput, deps: KubeletDepen
     throw err;
   });
   const { anonymousAuth, authenticationTokenWebhook, authorizationMode } = config;
-  const auth = buildKubeletAuth({ nodeName: config.nodeName, clientCA, anonymousAuth, authenticationTokenWebhook, authorizationMode, client, logger });
+  const commandsNeedCreate = config.featureGates.KubeletWebsocketUpgradeCreatePermission;
+  const auth = buildKubeletAuth({ nodeName: config.nodeName, clientCA, anonymousAuth, authenticationTokenWebhook, authorizationMode, commandsNeedCreate, client, logger });
 
   let podManager: PodManager | undefined;
   const host: KubeletHost = {

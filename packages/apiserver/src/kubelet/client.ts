@@ -15,6 +15,11 @@ export interface KubeletClientConfig {
   clientKey?: string;
   /** `--kubelet-certificate-authority` (PEM); absent = kubelets are not verified. */
   certificateAuthority?: string;
+  /**
+   * KubeletCertCNValidation (KEP-4872): with a certificate authority, a kubelet's certificate must also carry
+   * the CN `system:node:<nodeName>` of the node dialled. Without one nothing is verified, so neither is this.
+   */
+  validateNodeName?: boolean;
   /** `--kubelet-timeout`: budget for TCP connect plus TLS handshake, in ms. */
   timeoutMs: number;
   /** How TCP connections are made (default: directly). */
@@ -25,8 +30,11 @@ export interface KubeletClientConfig {
 
 /** Opens connections to kubelets. */
 export interface KubeletClient {
-  /** A TLS connection to the kubelet at `endpoint`, verified as configured; rejects with a Go-worded DialError. */
-  connect(endpoint: Endpoint): Promise<TLSSocket>;
+  /**
+   * A TLS connection to the kubelet at `endpoint`, verified as configured; rejects with a Go-worded DialError.
+   * `nodeName` (from resolveKubelet) names the node dialled; KubeletCertCNValidation refuses an endpoint without it.
+   */
+  connect(endpoint: Endpoint & { nodeName?: string }): Promise<TLSSocket>;
   /** Whether serving certificates are verified (`--kubelet-certificate-authority` set). */
   readonly verifies: boolean;
 }
@@ -52,10 +60,16 @@ export function createKubeletClient(config: KubeletClientConfig): KubeletClient 
         host: endpoint.host,
         roots: [ca],
         nodeErrorCode: socket.authorized ? undefined : String(socket.authorizationError ?? ''),
+        // Fail closed: a caller that cannot say which node it dials gets no certificate accepted.
+        nodeName: config.validateNodeName ? (endpoint.nodeName ?? '') : undefined,
         now: config.now?.(),
       });
       if (verdict.ok) return socket;
       socket.destroy();
+      if (verdict.check === 'node-name') {
+        config.logger?.warn({ host: endpoint.host, node: endpoint.nodeName, reason: verdict.reason }, 'kubelet serving certificate does not belong to the node dialled');
+        throw new DialError(verdict.reason);
+      }
       throw new DialError(`tls: failed to verify certificate: ${verdict.reason}`);
     },
   };

@@ -38,7 +38,7 @@ describe('resolveKubelet', () => {
     const storage = new MemoryStorage();
     await storage.create('nodes', node({ addresses }));
     await storage.create('nodes', { ...node({}), metadata: { name: 'bare' } });
-    await expect(resolveKubelet(storage, 'node-a', ['InternalIP'])).resolves.toEqual({ host: '10.0.0.5', port: 10250 });
+    await expect(resolveKubelet(storage, 'node-a', ['InternalIP'])).resolves.toEqual({ host: '10.0.0.5', port: 10250, nodeName: 'node-a' });
     await expect(resolveKubelet(storage, 'node-z', ['InternalIP'])).rejects.toMatchObject({ code: 404, message: 'nodes "node-z" not found' });
     await expect(resolveKubelet(storage, 'bare', ['InternalIP'])).rejects.toMatchObject({ code: 500, reason: '' });
   });

@@ -21,6 +21,11 @@ interface NodeStatus {
   daemonEndpoints?: { kubeletEndpoint?: { Port?: number } };
 }
 
+/** A kubelet's endpoint and the node it belongs to (KubeletCertCNValidation checks the certificate against it). */
+export interface KubeletEndpoint extends Endpoint {
+  nodeName: string;
+}
+
 /** The result of looking for a kubelet's endpoint in a Node. */
 export type KubeletEndpointResult = { kind: 'found'; endpoint: Endpoint } | { kind: 'no-address'; message: string };
 
@@ -39,10 +44,10 @@ export function kubeletEndpointOf(node: KubeObject, preferredTypes: readonly str
 }
 
 /** The kubelet endpoint of the named node; 404 for a missing node, 500 (Go's plain error) for no usable address. */
-export async function resolveKubelet(nodes: Pick<Storage, 'get'>, nodeName: string, preferredTypes: readonly string[]): Promise<Endpoint> {
+export async function resolveKubelet(nodes: Pick<Storage, 'get'>, nodeName: string, preferredTypes: readonly string[]): Promise<KubeletEndpoint> {
   const node = await nodes.get('nodes', undefined, nodeName);
   if (!node) throw notFound({ group: '', resource: 'nodes' }, nodeName);
   const result = kubeletEndpointOf(node, preferredTypes);
   if (result.kind === 'no-address') throw new ApiError(500, '', result.message);
-  return result.endpoint;
+  return { ...result.endpoint, nodeName };
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCA, createSelfSignedServingCert, issueCertificate, type CertKey } from '@hubspoke/pki';
-import { hostnameError, verifyServingCertificate } from './serving-cert-verification.ts';
+import { hostnameError, nodeNameError, verifyServingCertificate } from './serving-cert-verification.ts';
 
 const der = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
 const leafDer = (pem: string): Buffer => der(pem.split('-----END CERTIFICATE-----')[0] + '-----END CERTIFICATE-----');
@@ -52,28 +52,68 @@ describe('verifyServingCertificate', () => {
 
   it('refuses a kubelet self-signed certificate as signed by an unknown authority', () => {
     const chain = selfSigned.cert.split(/(?<=-----END CERTIFICATE-----)\s*/).filter(Boolean).map(leafDer);
-    expect(verifyServingCertificate({ chain, host: '10.0.0.5', roots: [ca.cert], now })).toEqual({ ok: false, reason: 'x509: certificate signed by unknown authority' });
+    expect(verifyServingCertificate({ chain, host: '10.0.0.5', roots: [ca.cert], now })).toEqual({ ok: false, check: 'x509', reason: 'x509: certificate signed by unknown authority' });
   });
 
   it('checks the name before the chain, and the validity period before the name, as Go does', () => {
     const wrongNameUnknownCa = selfSigned.cert.split(/(?<=-----END CERTIFICATE-----)\s*/).filter(Boolean).map(leafDer);
     expect(verifyServingCertificate({ chain: wrongNameUnknownCa, host: '10.0.0.6', roots: [ca.cert], now })).toEqual({
       ok: false,
+      check: 'x509',
       reason: 'x509: certificate is valid for 10.0.0.5, not 10.0.0.6',
     });
     const verdict = verifyServingCertificate({ chain: [leafDer(expired.cert)], host: '10.0.0.6', roots: [ca.cert], now: new Date('2022-06-01T00:00:00Z') });
-    expect(verdict).toEqual({ ok: false, reason: 'x509: certificate has expired or is not yet valid: current time 2022-06-01T00:00:00Z is after 2021-01-01T00:00:00Z' });
+    expect(verdict).toEqual({ ok: false, check: 'x509', reason: 'x509: certificate has expired or is not yet valid: current time 2022-06-01T00:00:00Z is after 2021-01-01T00:00:00Z' });
   });
 
   it("words Node's own verdict in Go's terms when our checks find nothing", () => {
     const chain = [leafDer(ipLeaf.cert)];
     expect(verifyServingCertificate({ chain, host: '10.0.0.5', roots: [ca.cert], now, nodeErrorCode: 'SELF_SIGNED_CERT_IN_CHAIN' })).toEqual({
       ok: false,
+      check: 'x509',
       reason: 'x509: certificate signed by unknown authority',
     });
     expect(verifyServingCertificate({ chain, host: '10.0.0.5', roots: [ca.cert], now, nodeErrorCode: 'INVALID_PURPOSE' })).toEqual({
       ok: false,
+      check: 'x509',
       reason: 'x509: certificate specifies an incompatible key usage',
     });
+  });
+});
+
+describe('the node-name check of KubeletCertCNValidation (KEP-4872)', () => {
+  const now = new Date();
+  let node1: CertKey;
+  let node2ForNode1Address: CertKey;
+  beforeAll(async () => {
+    [node1, node2ForNode1Address] = await Promise.all([
+      issueCertificate({ ca, commonName: 'system:node:node-1', organizations: ['system:nodes'], ipAddresses: ['10.0.0.1'], usage: 'server' }),
+      // What a careless CSR approver signs for node-2: its own name, and node-1's address among its IPs.
+      issueCertificate({ ca, commonName: 'system:node:node-2', organizations: ['system:nodes'], ipAddresses: ['10.0.0.2', '10.0.0.1'], usage: 'server' }),
+    ]);
+  });
+
+  it('accepts the certificate of the node dialled', () => {
+    expect(verifyServingCertificate({ chain: [leafDer(node1.cert)], host: '10.0.0.1', roots: [ca.cert], nodeName: 'node-1', now })).toEqual({ ok: true });
+  });
+
+  it('refuses another node’s CA-signed certificate that the address check alone accepts', () => {
+    const chain = [leafDer(node2ForNode1Address.cert)];
+    expect(verifyServingCertificate({ chain, host: '10.0.0.1', roots: [ca.cert], now })).toEqual({ ok: true });
+    expect(verifyServingCertificate({ chain, host: '10.0.0.1', roots: [ca.cert], nodeName: 'node-1', now })).toEqual({
+      ok: false,
+      check: 'node-name',
+      reason: 'kubelet serving certificate CN "system:node:node-2" does not match node "node-1" (want "system:node:node-1")',
+    });
+  });
+
+  it('runs only after the CA and address checks pass, so their Go wording wins', () => {
+    const chain = selfSigned.cert.split(/(?<=-----END CERTIFICATE-----)\s*/).filter(Boolean).map(leafDer);
+    expect(verifyServingCertificate({ chain, host: '10.0.0.5', roots: [ca.cert], nodeName: 'node-1', now })).toMatchObject({ check: 'x509' });
+  });
+
+  it('refuses a certificate without a node CN, and an unnamed node', () => {
+    expect(nodeNameError(leafDer(ipLeaf.cert), 'node-a')).toBe('kubelet serving certificate CN "node-a" does not match node "node-a" (want "system:node:node-a")');
+    expect(nodeNameError(leafDer(node1.cert), '')).toMatch(/does not match node ""/);
   });
 });

@@ -1,6 +1,9 @@
 // Verifies a kubelet's serving certificate as Go's crypto/tls client does when the apiserver has
 // --kubelet-certificate-authority: leaf validity, then the name dialed, then the chain to the CA, then the
 // server-auth usage — and words each failure exactly as Go does, because that text is what kubectl prints.
+// With KubeletCertCNValidation (KEP-4872) one more check follows: the certificate must belong to the node
+// dialled (CN `system:node:<nodeName>`), since an address in a CA-signed certificate proves nothing about which
+// node holds it when CSR approvers cannot check IP ownership.
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 import { verifyChain } from '@hubspoke/pki';
@@ -15,11 +18,19 @@ export interface ServingCertCheck {
   roots: readonly string[];
   /** Node's own verdict (`TLSSocket.authorizationError` code), consulted when ours finds nothing. */
   nodeErrorCode?: string;
+  /** KubeletCertCNValidation: the node being dialled, whose name the certificate's CN must carry. */
+  nodeName?: string;
   now?: Date;
 }
 
-/** The outcome; `reason` is Go's x509 text (without the `tls: failed to verify certificate: ` prefix). */
-export type ServingCertVerdict = { ok: true } | { ok: false; reason: string };
+/**
+ * The outcome. For `x509` failures `reason` is Go's text (without the `tls: failed to verify certificate: `
+ * prefix); a `node-name` failure is the KEP-4872 check, worded by hubspoke (no Kubernetes release has it yet).
+ */
+export type ServingCertVerdict = { ok: true } | { ok: false; check: 'x509' | 'node-name'; reason: string };
+
+/** The CN prefix of node identities (`system:node:<nodeName>`). */
+export const NODE_CN_PREFIX = 'system:node:';
 
 const UNKNOWN_AUTHORITY = 'x509: certificate signed by unknown authority';
 const VALIDITY_PREFIX = 'x509: certificate has expired or is not yet valid';
@@ -40,15 +51,37 @@ const NODE_CODES: Record<string, string> = {
 /** Go's Certificate.Verify with DNSName = host and the server-auth usage. */
 export function verifyServingCertificate(check: ServingCertCheck): ServingCertVerdict {
   const [leaf, ...intermediates] = check.chain;
-  if (!leaf) return { ok: false, reason: UNKNOWN_AUTHORITY };
+  if (!leaf) return x509Failure(UNKNOWN_AUTHORITY);
   const chain = verifyChain({ leaf, intermediates, roots: check.roots, now: check.now, usage: 'server' });
   // Go checks the leaf's validity period before the name, and the name before building chains.
-  if (!chain.ok && chain.reason.startsWith(VALIDITY_PREFIX)) return chain;
+  if (!chain.ok && chain.reason.startsWith(VALIDITY_PREFIX)) return x509Failure(chain.reason);
   const nameError = hostnameError(leaf, check.host);
-  if (nameError) return { ok: false, reason: nameError };
-  if (!chain.ok) return chain;
-  if (check.nodeErrorCode) return { ok: false, reason: NODE_CODES[check.nodeErrorCode] ?? UNKNOWN_AUTHORITY };
+  if (nameError) return x509Failure(nameError);
+  if (!chain.ok) return x509Failure(chain.reason);
+  if (check.nodeErrorCode) return x509Failure(NODE_CODES[check.nodeErrorCode] ?? UNKNOWN_AUTHORITY);
+  // Only a certificate the CA vouches for is worth asking whose it is.
+  if (check.nodeName !== undefined) {
+    const ownerError = nodeNameError(leaf, check.nodeName);
+    if (ownerError) return { ok: false, check: 'node-name', reason: ownerError };
+  }
   return { ok: true };
+}
+
+/** KEP-4872's check: the leaf's CN must be `system:node:<nodeName>`; the refusal's text, or undefined. */
+export function nodeNameError(leafDer: Uint8Array, nodeName: string): string | undefined {
+  const want = `${NODE_CN_PREFIX}${nodeName}`;
+  let commonName: string;
+  try {
+    commonName = new x509.X509Certificate(leafDer).subjectName.getField('CN')[0] ?? '';
+  } catch {
+    return 'x509: malformed certificate';
+  }
+  if (commonName === want) return undefined;
+  return `kubelet serving certificate CN ${JSON.stringify(commonName)} does not match node ${JSON.stringify(nodeName)} (want ${JSON.stringify(want)})`;
+}
+
+function x509Failure(reason: string): ServingCertVerdict {
+  return { ok: false, check: 'x509', reason };
 }
 
 /** Go's VerifyHostname: SANs only (no Common Name fallback), `*.` wildcards for one label; its HostnameError text. */

@@ -96,6 +96,17 @@ describe('parseKubeletArgs', () => {
     expect(await parseKubeletArgs(['run'])).toEqual({ kind: 'error', message: 'unknown command run' });
   });
 
+  it('reads --feature-gates as key=value pairs, repeatable, with pflag’s errors', async () => {
+    const parsed = await parseKubeletArgs(['--feature-gates', 'KubeletWebsocketUpgradeCreatePermission=true', '--feature-gates=Other=false']);
+    expect(parsed).toMatchObject({ kind: 'run', input: { featureGates: { KubeletWebsocketUpgradeCreatePermission: true, Other: false } } });
+    expect(await parseKubeletArgs(['--feature-gates', 'KubeletWebsocketUpgradeCreatePermission'])).toEqual({
+      kind: 'error',
+      message: 'failed to parse kubelet flag: invalid argument "KubeletWebsocketUpgradeCreatePermission" for "--feature-gates" flag: missing bool value for KubeletWebsocketUpgradeCreatePermission',
+    });
+    const help = await parseKubeletArgs(['--help']);
+    expect(help.kind === 'help' ? help.text.replace(/\s+/g, ' ') : '').toContain('KubeletWebsocketUpgradeCreatePermission=true|false (hubspoke, modelled on the unmerged kubernetes/kubernetes#136550; default=false)');
+  });
+
   it('lists every flag in --help', async () => {
     const parsed = await parseKubeletArgs(['--help']);
     expect(parsed.kind).toBe('help');
@@ -104,7 +115,7 @@ describe('parseKubeletArgs', () => {
       '--kubeconfig', '--config', '--hostname-override', '--node-ip', '--address', '--port', '--read-only-port',
       '--tls-cert-file', '--tls-private-key-file', '--client-ca-file', '--anonymous-auth', '--authorization-mode',
       '--authentication-token-webhook', '--pod-cidr', '--root-dir', '--cert-dir', '--bootstrap-kubeconfig',
-      '--rotate-certificates', '--rotate-server-certificates', '--node-labels', '--v',
+      '--rotate-certificates', '--rotate-server-certificates', '--node-labels', '--feature-gates', '--v',
     ]) {
       expect(text).toContain(flag);
     }

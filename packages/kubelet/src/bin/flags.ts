@@ -43,6 +43,23 @@ function labels(value: string): Record<string, string> {
   return out;
 }
 
+// pflag's mapStringBool as Kubernetes' --feature-gates reads it: `A=true,B=false`, repeatable.
+function featureGates(value: string, previous: Record<string, boolean> | undefined): Record<string, boolean> {
+  const gates = { ...previous };
+  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const eq = entry.indexOf('=');
+    if (eq < 0) throw new InvalidArgumentError(`missing bool value for ${entry}`);
+    const key = entry.slice(0, eq).trim();
+    const raw = entry.slice(eq + 1).trim();
+    try {
+      gates[key] = bool(raw);
+    } catch {
+      throw new InvalidArgumentError(`invalid value of ${key}=${raw}, err: strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
+    }
+  }
+  return gates;
+}
+
 function verbosityToLevel(v: number): string {
   if (v >= 5) return 'trace';
   if (v >= 3) return 'debug';
@@ -76,6 +93,13 @@ function program(): Command {
     .option('--node-labels <labels>', 'Labels to add when registering the node, as key=value pairs separated by commas.', labels)
     .option('--node-status-update-frequency <duration>', 'How often the kubelet posts node status to the master. (default 10s)', duration)
     .option('--streaming-connection-idle-timeout <duration>', 'Maximum time a streaming connection can be idle before it is closed. (default 4h0m0s)', duration)
+    .option(
+      '--feature-gates <mapping>',
+      'A set of key=value pairs that describe feature gates. Options are:\n' +
+        'KubeletWebsocketUpgradeCreatePermission=true|false (hubspoke, modelled on the unmerged kubernetes/kubernetes#136550; default=false): ' +
+        'authorize /exec, /attach, /run and /portForward as verb create whatever the HTTP method, so a WebSocket GET with only get nodes/proxy cannot run commands.',
+      featureGates,
+    )
     .option('--v <level>', 'number for the log level verbosity', int)
     .allowExcessArguments(false)
     .exitOverride()
@@ -121,6 +145,7 @@ export async function parseKubeletArgs(argv: string[]): Promise<ParsedKubeletArg
   set('nodeLabels', 'labels');
   set('nodeStatusUpdateFrequency', 'nodeStatusUpdateFrequencyMs');
   set('streamingConnectionIdleTimeout', 'streamingConnectionIdleTimeoutMs');
+  set('featureGates', 'featureGates');
   flags.logLevel = verbosityToLevel(given('v') ? (v.v as number) : 0);
 
   if (!given('config')) return { kind: 'run', input: { ...flags, defaults: 'flags' }, warnings: [] };

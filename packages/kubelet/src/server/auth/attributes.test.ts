@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kubeletRequestAttributes, verbForMethod } from './attributes.ts';
+import { isCommandPath, kubeletRequestAttributes, verbForMethod } from './attributes.ts';
 
 const alice = { name: 'alice', groups: ['system:authenticated'] };
 
@@ -38,5 +38,30 @@ describe('kubelet request attributes', () => {
     expect(sub('/healthz')).toBe('proxy');
     expect(sub('/pods')).toBe('proxy');
     expect(sub('/no-such-path')).toBe('proxy');
+  });
+});
+
+describe('KubeletWebsocketUpgradeCreatePermission', () => {
+  const verb = (method: string, path: string, commandsNeedCreate?: boolean) =>
+    kubeletRequestAttributes(alice, { method, path }, 'n', { commandsNeedCreate }).verb;
+
+  it('leaves a WebSocket exec (a GET) authorized as get when off, as Kubernetes does', () => {
+    expect(verb('GET', '/exec/ns/p/c')).toBe('get');
+    expect(verb('GET', '/exec/ns/p/c', false)).toBe('get');
+  });
+
+  it('authorizes exec, attach, run and portForward as create for every method when on', () => {
+    for (const path of ['/exec/ns/p/c', '/attach/ns/p/c', '/run/ns/p/c', '/portForward/ns/p', '/exec/ns/uid/p/c']) {
+      expect(verb('GET', path, true), path).toBe('create');
+      expect(verb('POST', path, true), path).toBe('create');
+    }
+  });
+
+  it('changes nothing else: reads stay get, and look-alike paths are not commands', () => {
+    expect(verb('GET', '/pods', true)).toBe('get');
+    expect(verb('GET', '/containerLogs/ns/p/c', true)).toBe('get');
+    expect(isCommandPath('/executor')).toBe(false);
+    expect(isCommandPath('/runningpods/')).toBe(false);
+    expect(isCommandPath('/exec')).toBe(true);
   });
 });

@@ -21,6 +21,8 @@ import { tokenReviewAuthenticator } from './token-review.ts';
 export interface KubeletAuth {
   /** The node requests are authorized against (`nodes/<subresource>` named this). */
   readonly nodeName: string;
+  /** KubeletWebsocketUpgradeCreatePermission: exec, attach, run and portForward are authorized as `create`. */
+  readonly commandsNeedCreate?: boolean;
   readonly authenticator: Authenticator;
   readonly authorizer: Authorizer;
 }
@@ -48,6 +50,8 @@ export interface KubeletAuthOptions {
   anonymousAuth: boolean;
   /** `--authorization-mode`. */
   authorizationMode: 'AlwaysAllow' | 'Webhook';
+  /** KubeletWebsocketUpgradeCreatePermission (default off). */
+  commandsNeedCreate?: boolean;
   /** The kubelet's own apiserver client; required by the token webhook and by Webhook authorization. */
   client?: Pick<ApiClient, 'create'>;
   cacheTtls?: WebhookCacheTtls;
@@ -91,7 +95,7 @@ export function buildKubeletAuth(options: KubeletAuthOptions): KubeletAuth {
         })
       : alwaysAllow();
 
-  return { nodeName: options.nodeName, authenticator, authorizer };
+  return { nodeName: options.nodeName, commandsNeedCreate: options.commandsNeedCreate ?? false, authenticator, authorizer };
 }
 
 function required(client: Pick<ApiClient, 'create'> | undefined, what: string): Pick<ApiClient, 'create'> {

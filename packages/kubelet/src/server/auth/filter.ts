@@ -39,7 +39,9 @@ export async function checkAccess(auth: KubeletAuth, req: IncomingMessage, logge
   }
   stripCredentials(req);
 
-  const attributes = kubeletRequestAttributes(authn.user, { method: req.method ?? 'GET', path: requestPath(req) }, auth.nodeName);
+  const attributes = kubeletRequestAttributes(authn.user, { method: req.method ?? 'GET', path: requestPath(req) }, auth.nodeName, {
+    commandsNeedCreate: auth.commandsNeedCreate,
+  });
   const fields = { user: authn.user.name, verb: attributes.verb, resource: attributes.resource, subresource: attributes.subresource };
   try {
     const decision = await auth.authorizer.authorize(attributes);
