@@ -80,7 +80,7 @@ describe('hubspoke up', () => {
       child.kill('SIGKILL');
       await rm(d, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 
   it('runs the wide-open profile with a flag on top: the read-only port answers anyone', async () => {
     const d = await mkdtemp(join(tmpdir(), 'lab-open-'));

@@ -242,7 +242,7 @@ export function publicKeyLine(privatePem: string): string {
 }
 
 /** A port free on every one of `hosts` right now. */
-async function freePortOn(hosts: readonly string[]): Promise<number> {
+export async function freePortOn(hosts: readonly string[]): Promise<number> {
   for (;;) {
     const port = await listenProbe(hosts[0], 0);
     if (port === undefined) continue;

@@ -1,7 +1,10 @@
 export * from './cluster.ts';
 export * from './wait.ts';
 export * from './demo.ts';
-export { up, type UpOptions } from './up.ts';
+export { up, MITM_ADDRESS, UP_ATTACKERS, type UpOptions, type RunningLab } from './up.ts';
+export { buildTopology, type LabTopology, type TopologyInput, type TopologyNode, type TopologyEdge, type TopologyPod, type ServerVerification, type EgressFacts, type AttackerFacts } from './topology.ts';
+export { startLabApi, labTopology, topologyInput, labCaptures, captureView, type LabApi, type LabApiOptions, type LabAttacker, type CapturesResponse, type CaptureView, type CaptureExchangeView } from './lab-api.ts';
+export { startDashboard, labInfo, DEFAULT_DASHBOARD_PORT, type Dashboard, type DashboardOptions, type LabInfo } from './dashboard/dashboard-server.ts';
 export { writeCerts, type CertsOptions } from './certs.ts';
 export * from './bootstrap-token.ts';
 export { LAB_SSH_USER, type EgressMode, type EgressNode, type LabKonnectivity, type LabSshTunnels } from './egress.ts';
@@ -10,3 +13,5 @@ export { resolveLabFlags, LabFlagError, type LabFlags, type ResolvedLabFlags } f
 export { readLabState, labStatePath, type LabState } from './lab-state.ts';
 export { down, status, kubeconfig, logs, LOG_COMPONENTS } from './lab-control.ts';
 export * from './audit/index.ts';
+export * from './scenarios/index.ts';
+export * from './matrix/index.ts';

@@ -17,6 +17,12 @@ export interface LabState {
   logFile: string;
   auditLog?: string;
   startedAt: string;
+  /** The lab API (`http://127.0.0.1:<port>`: topology, captures, events) that `hubspoke dashboard` reads. */
+  labApi?: string;
+  /** The attacker `up --attacker` runs: where it listens and which node's address it holds. */
+  attacker?: { kind: 'mitm'; address: string; port: number; victim: string };
+  /** The dashboard `up --dashboard` serves. */
+  dashboard?: string;
 }
 
 /** Where the state of the lab in `dir` lives. */

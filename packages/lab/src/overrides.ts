@@ -3,7 +3,7 @@
 // does (names, values and error texts).
 import { parseApiserverArgs } from '@hubspoke/apiserver';
 import { parseKubeProxyArgs, type KubeProxyOptions } from '@hubspoke/kube-proxy';
-import { parseKubeletArgs } from '@hubspoke/kubelet';
+import { parseKubeletArgs, type KubeletConfigInput } from '@hubspoke/kubelet';
 import type { ClusterOptions } from './cluster.ts';
 import type { EgressMode } from './egress.ts';
 import { profile, type LabProfile } from './profiles.ts';
@@ -21,7 +21,8 @@ export interface LabFlags {
 /** The startCluster options of a profile with overrides, and the profile itself (for the summary). */
 export interface ResolvedLabFlags {
   profile: LabProfile;
-  options: Pick<ClusterOptions, 'apiserver' | 'kubelet' | 'kubeletServingCerts' | 'verifyKubelets' | 'egress'>;
+  /** The same for every node (a profile names no node). */
+  options: Pick<ClusterOptions, 'apiserver' | 'kubeletServingCerts' | 'verifyKubelets' | 'egress'> & { kubelet: Partial<KubeletConfigInput> };
   kubeProxy: Partial<KubeProxyOptions>;
   warnings: string[];
 }

@@ -5,8 +5,11 @@ import { auditConfiguration, auditLabDir, formatAuditJson, formatAuditText } fro
 import { down, kubeconfig, logs, LOG_COMPONENTS, status } from '../lab-control.ts';
 import { removeLabState } from '../lab-state.ts';
 import { PROFILE_NAMES } from '../profiles.ts';
-import { up, type UpOptions } from '../up.ts';
+import { formatScenarioList, formatScenarioResult, runScenario, scenario, SCENARIOS } from '../scenarios/index.ts';
+import { up, UP_ATTACKERS, type UpOptions } from '../up.ts';
 import { writeCerts } from '../certs.ts';
+import { DEFAULT_DASHBOARD_PORT, startDashboard } from '../dashboard/dashboard-server.ts';
+import { addMatrixCommand } from '../matrix/matrix-command.ts';
 
 const program = new Command('hubspoke').description('The Kubernetes document "Control Plane–Node Communication", runnable.');
 
@@ -38,17 +41,48 @@ program
   .addOption(new Option('--kubelet-port <port>', 'kubelet port (each node has its own loopback address)').default(10250).argParser(Number))
   .option('--no-demo', 'do not create the demo pods')
   .option('--log-level <level>', 'component log level (written to <dir>/lab.log)', 'info')
+  .addOption(new Option('--attacker <kind>', `run an attacker in the lab: mitm = a man in the middle on node-1's advertised address (node-1 advertises 127.0.66.1; its kubelet keeps 127.0.10.1)`).choices(UP_ATTACKERS))
+  .option('--dashboard', 'also serve the dashboard (the live topology) from this process')
+  .addOption(new Option('--dashboard-port <port>', 'the dashboard\'s port, with --dashboard').default(DEFAULT_DASHBOARD_PORT).argParser(Number))
   .action(
-    guarded(async (o: UpOptions & { apiserverArg: string[]; kubeletArg: string[]; kubeProxyArg: string[] }) => {
-      const cluster = await up({ ...o, apiserverArgs: o.apiserverArg, kubeletArgs: o.kubeletArg, kubeProxyArgs: o.kubeProxyArg });
+    guarded(async (o: UpOptions & { apiserverArg: string[]; kubeletArg: string[]; kubeProxyArg: string[]; dashboard?: boolean }) => {
+      const lab = await up({
+        ...o,
+        apiserverArgs: o.apiserverArg,
+        kubeletArgs: o.kubeletArg,
+        kubeProxyArgs: o.kubeProxyArg,
+        dashboardPort: o.dashboard ? o.dashboardPort : undefined,
+      });
       let stopping = false;
       const stop = async (): Promise<void> => {
         if (stopping) return;
         stopping = true;
         process.stdout.write('\nStopping the lab …\n');
-        await cluster.close();
+        await lab.close();
         await removeLabState(o.dir);
         process.stdout.write('Stopped.\n');
+        process.exit(0);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    }),
+  );
+
+program
+  .command('dashboard')
+  .description('Serve the dashboard: the live topology of the lab in --dir, every path with what protects it, byte counters, and what an attacker reads. It follows the lab across restarts.')
+  .addOption(dirOption())
+  .addOption(new Option('--port <port>', 'where to listen').default(DEFAULT_DASHBOARD_PORT).argParser(Number))
+  .option('--address <ip>', 'the address to listen on', '127.0.0.1')
+  .action(
+    guarded(async (o: { dir: string; port: number; address: string }) => {
+      const dashboard = await startDashboard({ dir: o.dir, host: o.address, port: o.port }).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'EADDRINUSE') throw new Error(`port ${o.port} on ${o.address} is already in use: choose another with --port`);
+        throw err;
+      });
+      process.stdout.write(`hubspoke dashboard for the lab in ${resolve(o.dir)}: ${dashboard.url}\nCtrl-C stops it.\n`);
+      const stop = async (): Promise<void> => {
+        await dashboard.close();
         process.exit(0);
       };
       process.on('SIGINT', stop);
@@ -101,6 +135,33 @@ program
       process.stdout.write(o.output === 'json' ? formatAuditJson(outcome.report) : formatAuditText(outcome.report));
     }),
   );
+
+const scenarioCommand = program.command('scenario').description('The document\'s claims and the attacks on them, as scenarios that run on a fresh lab.');
+
+scenarioCommand
+  .command('list')
+  .description('List the scenarios: id, the claims each shows, the attack it runs.')
+  .action(() => void process.stdout.write(formatScenarioList(SCENARIOS)));
+
+scenarioCommand
+  .command('run')
+  .description('Run scenarios on fresh in-process labs and show what happened; exits 1 if one did not go as expected.')
+  .argument('<id...>', 'scenario ids (`hubspoke scenario list`), or `all`')
+  .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
+  .action(
+    guarded(async (ids: string[], o: { output: 'text' | 'json' }) => {
+      const chosen = ids.includes('all') ? SCENARIOS : ids.map(scenario);
+      let failed = 0;
+      for (const s of chosen) {
+        const result = await runScenario(s);
+        if (!result.asExpected) failed++;
+        process.stdout.write(o.output === 'json' ? `${JSON.stringify({ id: s.id, claims: s.claims, attack: s.attack, ...result })}\n` : formatScenarioResult(s, result));
+      }
+      if (failed) throw new Error(`${failed} of ${chosen.length} scenarios did not go as expected`);
+    }),
+  );
+
+addMatrixCommand(program);
 
 program
   .command('certs')

@@ -1,0 +1,256 @@
+// The running lab's own JSON API, served by the `hubspoke up` process on loopback (its URL is in lab.json) for
+// the dashboard: GET /topology (the lab as topology.ts draws it), GET /captures (what the attacker read, in
+// plaintext) and GET /events (Server-Sent Events: the topology whenever it changes, checked every second).
+import { X509Certificate } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Channel, channelText, type Capture, type Mitm } from '@hubspoke/attacker';
+import type { Cluster } from './cluster.ts';
+import { buildTopology, type EgressFacts, type LabTopology, type TopologyInput } from './topology.ts';
+
+/** The attacker `hubspoke up --attacker mitm` runs, and the node it intercepts. */
+export interface LabAttacker {
+  mitm: Mitm;
+  victim: string;
+}
+
+/** What the API reads. */
+export interface LabApiOptions {
+  cluster: Cluster;
+  profile?: string;
+  attacker?: LabAttacker;
+  /** Where to listen (default 127.0.0.1, any free port). */
+  host?: string;
+  port?: number;
+  /** How often /events looks for a change (default 1000 ms). */
+  intervalMs?: number;
+}
+
+/** A running lab API. */
+export interface LabApi {
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** One intercepted exchange, as people read it. */
+export interface CaptureExchangeView {
+  method: string;
+  target: string;
+  status?: number;
+  /** The response body (logs, JSON), its last MAX_TEXT characters. */
+  body: string;
+  /** For an exec/attach/port-forward upgrade: what travelled on each channel. */
+  stream?: { protocol: string; subprotocol?: string; stdin: string; stdout: string; stderr: string };
+}
+
+/** One intercepted connection. */
+export interface CaptureView {
+  id: number;
+  client: string;
+  opened: string;
+  closed: boolean;
+  exchanges: CaptureExchangeView[];
+}
+
+/** GET /captures. */
+export interface CapturesResponse {
+  attacker?: { kind: 'mitm'; address: string; port: number; victim: string };
+  /** Connections the apiserver hung up on (it refused the attacker's certificate). */
+  refused: { client: string; reason: string }[];
+  captures: CaptureView[];
+}
+
+// Enough to read; a `logs -f` left running must not make every poll megabytes.
+const MAX_TEXT = 8 * 1024;
+
+/** Start serving; resolves once listening. */
+export async function startLabApi(options: LabApiOptions): Promise<LabApi> {
+  const intervalMs = options.intervalMs ?? 1000;
+  const streams = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    try {
+      route(req, res);
+    } catch (err) {
+      json(res, 500, { error: (err as Error).message });
+    }
+  });
+
+  function route(req: IncomingMessage, res: ServerResponse): void {
+    const path = new URL(req.url ?? '/', 'http://lab').pathname;
+    if (req.method !== 'GET') return json(res, 405, { error: 'only GET' });
+    if (path === '/topology') return json(res, 200, labTopology(options));
+    if (path === '/captures') return json(res, 200, labCaptures(options.attacker));
+    if (path === '/events') return events(res);
+    json(res, 404, { error: `no ${path}: try /topology, /captures or /events` });
+  }
+
+  function events(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    // A browser reconnects after `retry` ms when the lab goes away; a restarted lab is found again quickly.
+    res.write('retry: 1000\n\n');
+    streams.add(res);
+    let last = '';
+    let quiet = 0;
+    const tick = (): void => {
+      const data = JSON.stringify(labTopology(options));
+      if (data !== last) {
+        last = data;
+        quiet = 0;
+        res.write(`event: topology\ndata: ${data}\n\n`);
+      } else if (++quiet * intervalMs >= 15_000) {
+        quiet = 0;
+        res.write(': keep-alive\n\n'); // proxies close idle streams
+      }
+    };
+    tick();
+    const timer = setInterval(tick, intervalMs);
+    res.on('close', () => {
+      clearInterval(timer);
+      streams.delete(res);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    url: `http://${address}:${port}`,
+    async close() {
+      for (const res of streams) res.end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The running cluster's topology now. */
+export function labTopology(options: Pick<LabApiOptions, 'cluster' | 'profile' | 'attacker'>): LabTopology {
+  return buildTopology(topologyInput(options));
+}
+
+const servingCertKinds = new Map<string, 'self-signed' | 'cluster-ca'>();
+
+/** A snapshot of the running cluster for buildTopology. */
+export function topologyInput({ cluster, profile, attacker }: Pick<LabApiOptions, 'cluster' | 'profile' | 'attacker'>): TopologyInput {
+  const cfg = cluster.apiserver.config;
+  const storage = cluster.apiserver.storage;
+  const service = storage.peek('services', 'default', 'kubernetes') as { spec?: { clusterIP?: string; ports?: { port: number }[] } } | undefined;
+  return {
+    profile,
+    apiserver: {
+      url: cluster.server,
+      anonymousAuth: cfg.anonymousAuth,
+      authorizationModes: cfg.authorizationModes,
+      kubeletCertificateAuthority: Boolean(cfg.kubeletCertificateAuthority),
+      kubeletClientCertificate: Boolean(cfg.kubeletClientCert),
+      sshKnownHosts: Boolean(cfg.sshKnownHosts),
+    },
+    kubelets: cluster.kubelets.map((k) => ({
+      nodeName: k.nodeName,
+      address: k.address,
+      port: k.port,
+      readOnlyPort: k.readOnlyPort,
+      anonymousAuth: k.config.anonymousAuth,
+      authorizationMode: k.config.authorizationMode,
+      servingCert: servingCertKind(k.servingCertPem, cluster.pki.ca.cert),
+    })),
+    nodes: storage.peekList('nodes'),
+    pods: storage.peekList('pods'),
+    kubernetesService: service?.spec?.clusterIP ? `${service.spec.clusterIP}:${service.spec.ports?.[0]?.port ?? 443}` : undefined,
+    egress: egressFacts(cluster),
+    attacker: attacker
+      ? { kind: 'mitm', address: attacker.mitm.address, port: attacker.mitm.port, victim: attacker.victim, captures: attacker.mitm.captures().length, refused: attacker.mitm.handshakeFailures() }
+      : undefined,
+    bytes: cluster.apiserver.egressBytes(),
+  };
+}
+
+function egressFacts(cluster: Cluster): EgressFacts {
+  if (cluster.konnectivity) {
+    const k = cluster.konnectivity;
+    const connected = new Set(k.server.agents().map((a) => a.agentId));
+    return {
+      kind: 'konnectivity',
+      udsName: k.server.udsName ?? '',
+      agentPort: k.server.agentPort,
+      agents: k.agents.map((a) => ({ node: a.agentId, connected: a.connected && connected.has(a.agentId), openConnections: a.openConnections })),
+    };
+  }
+  if (cluster.ssh) {
+    const ssh = cluster.ssh;
+    return {
+      kind: 'ssh',
+      port: ssh.port,
+      daemons: ssh.daemons.map((d, i) => ({ node: cluster.kubelets[i]?.nodeName ?? d.address, address: d.address, connections: d.connections().length })),
+    };
+  }
+  return { kind: 'direct' };
+}
+
+/** Whether the cluster CA signed the certificate a kubelet serves (cached: it changes only on rotation). */
+function servingCertKind(pem: string, caPem: string): 'self-signed' | 'cluster-ca' {
+  const key = `${pem}\n${caPem}`;
+  let kind = servingCertKinds.get(key);
+  if (!kind) {
+    try {
+      const leaf = new X509Certificate(pem);
+      const ca = new X509Certificate(caPem);
+      kind = leaf.checkIssued(ca) && leaf.verify(ca.publicKey) ? 'cluster-ca' : 'self-signed';
+    } catch {
+      kind = 'self-signed'; // '' while a bootstrapped certificate is pending
+    }
+    servingCertKinds.set(key, kind);
+  }
+  return kind;
+}
+
+/** GET /captures for an attacker (empty without one). */
+export function labCaptures(attacker: LabAttacker | undefined): CapturesResponse {
+  if (!attacker) return { refused: [], captures: [] };
+  const { mitm } = attacker;
+  return {
+    attacker: { kind: 'mitm', address: mitm.address, port: mitm.port, victim: attacker.victim },
+    refused: mitm.failures().map((f) => ({ client: f.client, reason: f.reason })),
+    captures: mitm.captures().map(captureView),
+  };
+}
+
+/** A capture as text for people. */
+export function captureView(capture: Capture): CaptureView {
+  return {
+    id: capture.id,
+    client: capture.client,
+    opened: capture.opened.toISOString(),
+    closed: capture.closed,
+    exchanges: capture.exchanges.map((x) => {
+      const one: Capture = { ...capture, exchanges: [x] };
+      return {
+        method: x.request.method ?? '',
+        target: x.request.target ?? '',
+        status: x.response?.status,
+        body: tail(x.response?.body ?? ''),
+        stream: x.stream
+          ? {
+              protocol: x.stream.protocol,
+              subprotocol: x.stream.subprotocol,
+              stdin: tail(channelText(one, Channel.stdin, 'to-kubelet')),
+              stdout: tail(channelText(one, Channel.stdout, 'to-apiserver')),
+              stderr: tail(channelText(one, Channel.stderr, 'to-apiserver')),
+            }
+          : undefined,
+      };
+    }),
+  };
+}
+
+function tail(text: string): string {
+  return text.length > MAX_TEXT ? `…${text.slice(-MAX_TEXT)}` : text;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,122 @@
+// Scenarios for the attacks of the catalogue on the apiserver → kubelet path (C9, C10), on one host: the man in
+// the middle stands on the address node-1 advertises, the scanner reaches the kubelets' ports.
+import { channelText, scanKubelet } from '@hubspoke/attacker';
+import { Observations, type Scenario } from './scenario.ts';
+import type { ScenarioLab } from './scenario-lab.ts';
+
+const LOGGER = { image: 'hubspoke/logger', env: [{ name: 'INTERVAL_MS', value: '100' }] };
+const SHELL = { image: 'hubspoke/shell', command: ['sh', '-c', 'sleep 100000'] };
+
+/** Run `kubectl logs` and `exec` of pods on node-1 and report what the attacker captured of each. */
+async function interceptLogsAndExec(lab: ScenarioLab, o: Observations): Promise<{ logs: string; logBody?: string; execOutput: string; requests: string[] }> {
+  await Promise.all([lab.runPod('chatty', LOGGER), lab.runPod('shell', SHELL)]);
+  const before = lab.mitm!.captures().length;
+  const logs = await lab.kubectl(['logs', 'chatty', '--tail=2']);
+  o.note(`kubectl logs: exit ${logs.code}: ${(logs.stdout || logs.stderr).trim().split('\n').at(-1)}`);
+  await lab.kubectl(['exec', 'shell', '--', 'sh', '-c', 'echo the-secret-is-42']);
+  const captures = lab.mitm!.captures().slice(before);
+  const exchanges = captures.flatMap((c) => c.exchanges);
+  const requests = exchanges.map((x) => `${x.request.method} ${x.request.target}`);
+  const logExchange = exchanges.find((x) => x.request.target?.startsWith('/containerLogs/default/chatty/chatty'));
+  const execOutput = captures.map((c) => channelText(c, 1, 'to-apiserver')).join('');
+  for (const r of requests) o.note(`the attacker read the request: ${r}`);
+  if (logExchange?.response) o.note(`the kubelet answered the attacker: ${logExchange.response.status} ${logExchange.response.body.trim().split('\n').at(-1)}`);
+  if (execOutput) o.note(`the attacker read exec output: ${JSON.stringify(execOutput)}`);
+  return { logs: logs.stdout, logBody: logExchange?.response?.status === 200 ? logExchange.response.body : undefined, execOutput, requests };
+}
+
+export const ATTACK_SCENARIOS: Scenario[] = [
+  {
+    id: 'mitm-kubernetes-defaults',
+    claims: ['C9'],
+    attack: 'mitm-observe',
+    title: 'A man in the middle between apiserver and kubelet, with Kubernetes\' defaults',
+    claim: 'The apiserver does not verify the kubelet\'s serving certificate, so whoever answers for a node\'s address completes TLS with it and reads its requests. The attacker cannot present the apiserver\'s client certificate, so a kubelet that refuses anonymous callers does not answer it.',
+    topology: { profile: 'kubernetes-defaults', attackerOnNode1: true },
+    steps: ['hubspoke up (node-1 advertising the attacker\'s address)', 'kubectl logs chatty --tail=2', "kubectl exec shell -- sh -c 'echo the-secret-is-42'"],
+    expected: 'The attacker reads both requests (the pod, the command and its arguments); the kubelet refuses the attacker\'s own connection (401), so kubectl fails with Unauthorized and the output is not read.',
+    async run(lab) {
+      const o = new Observations();
+      const seen = await interceptLogsAndExec(lab, o);
+      o.expect(seen.requests.some((r) => r.startsWith('GET /containerLogs/default/chatty/chatty')), 'mitm-observe succeeds: the attacker read the logs request');
+      o.expect(seen.requests.some((r) => r.startsWith('GET /exec/default/shell/shell') && r.includes('the-secret-is-42')), 'the attacker read the exec command line, secret included');
+      o.expect(seen.logBody === undefined && !seen.execOutput.includes('the-secret-is-42'), 'mitm-read-output is blocked: the kubelet refused the attacker (anonymous auth off)');
+      return o.result();
+    },
+  },
+  {
+    id: 'mitm-wide-open',
+    claims: ['C9'],
+    attack: 'mitm-read-output',
+    title: 'A man in the middle in front of a kubelet that serves anonymous callers',
+    claim: 'With the kubelet\'s command-line defaults (anonymous requests allowed, AlwaysAllow), the attacker relays the apiserver\'s requests as itself and reads the answers: log text and command output in plaintext.',
+    topology: { profile: 'wide-open', attackerOnNode1: true },
+    steps: ['hubspoke up --profile wide-open (node-1 advertising the attacker\'s address)', 'kubectl logs chatty --tail=2', "kubectl exec shell -- sh -c 'echo the-secret-is-42'"],
+    expected: 'kubectl works as usual, and the attacker holds the same log lines and the command\'s output.',
+    async run(lab) {
+      const o = new Observations();
+      const seen = await interceptLogsAndExec(lab, o);
+      o.expect(seen.logBody !== undefined && seen.logBody === seen.logs, 'the attacker read exactly the log text kubectl printed');
+      o.expect(seen.execOutput.includes('the-secret-is-42'), 'the attacker read the exec output');
+      return o.result();
+    },
+  },
+  {
+    id: 'mitm-verified',
+    claims: ['C10'],
+    attack: 'mitm-observe',
+    title: '--kubelet-certificate-authority stops the man in the middle',
+    claim: 'Give the apiserver the CA that signs the kubelets\' serving certificates and it refuses any other certificate: the attacker\'s handshake fails and it learns nothing.',
+    topology: { profile: 'hardened', egress: 'direct', attackerOnNode1: true },
+    steps: ['hubspoke up --profile hardened --egress direct (node-1 advertising the attacker\'s address)', 'kubectl logs chatty'],
+    expected: 'kubectl logs fails with x509: certificate signed by unknown authority, and the attacker captured nothing.',
+    async run(lab) {
+      const o = new Observations();
+      await lab.runPod('chatty', LOGGER);
+      const logs = await lab.kubectl(['logs', 'chatty']);
+      o.note(`kubectl logs: ${logs.stderr.trim()}`);
+      o.expect(logs.code !== 0 && logs.stderr.includes('x509: certificate signed by unknown authority'), 'the apiserver refused the attacker\'s certificate');
+      o.expect(lab.mitm!.captures().length === 0, `the attacker captured nothing (${lab.mitm!.failures().length} refused handshakes)`);
+      return o.result();
+    },
+  },
+  {
+    id: 'kubelet-anonymous-wide-open',
+    claims: ['C10'],
+    attack: 'kubelet-anonymous-exec',
+    title: 'Anyone who reaches a wide-open kubelet reads its pods and runs commands',
+    claim: 'Without kubelet authentication and authorization, the kubelet\'s API is open to anyone on the node network: pods, logs, commands, port-forwards, and the read-only port.',
+    topology: { profile: 'wide-open' },
+    steps: ['hubspoke up --profile wide-open', 'hubspoke-attacker scan --target 127.0.10.1:10250 --read-only-port 10255'],
+    expected: 'The scan reads /pods, runs a command through /run and exec, and reads the read-only port, all without credentials.',
+    async run(lab) {
+      const o = new Observations();
+      await lab.runPod('echo', { image: 'hubspoke/echo', ports: [{ containerPort: 9000 }] });
+      const k = lab.cluster.kubelets[0];
+      const report = await scanKubelet({ target: `${k.address}:${k.port}`, readOnlyPort: k.readOnlyPort });
+      for (const p of report.probes) o.note(`${p.probe}: ${p.status ?? '-'} ${p.outcome}`);
+      o.expect(report.attacks['kubelet-anonymous-read'] === 'succeeds', 'kubelet-anonymous-read succeeds');
+      o.expect(report.attacks['kubelet-anonymous-exec'] === 'succeeds', 'kubelet-anonymous-exec succeeds');
+      o.expect(report.attacks['kubelet-readonly-read'] === 'succeeds', 'kubelet-readonly-read succeeds');
+      return o.result();
+    },
+  },
+  {
+    id: 'kubelet-anonymous-refused',
+    claims: ['C10'],
+    attack: 'kubelet-anonymous-read',
+    title: 'Kubelet authentication turns the same scan away',
+    claim: 'With anonymous requests off and Webhook authorization (the KubeletConfiguration defaults), the kubelet answers 401 to anyone without credentials, and the read-only port is closed.',
+    topology: { profile: 'kubernetes-defaults' },
+    steps: ['hubspoke up', 'hubspoke-attacker scan --target 127.0.10.1:10250'],
+    expected: 'Every probe gets 401 Unauthorized and the read-only port refuses connections.',
+    async run(lab) {
+      const o = new Observations();
+      const k = lab.cluster.kubelets[0];
+      const report = await scanKubelet({ target: `${k.address}:${k.port}`, readOnlyPort: 10255 });
+      for (const p of report.probes) o.note(`${p.probe}: ${p.status ?? '-'} ${p.outcome}`);
+      o.expect(Object.values(report.attacks).every((a) => a === 'blocked'), 'all three kubelet attacks are blocked');
+      return o.result();
+    },
+  },
+];
