@@ -7,6 +7,7 @@ import { createCA, issueCertificate } from '@hubspoke/pki';
 import { benchEgress } from './bench-egress.ts';
 import { benchStreams } from './bench-streams.ts';
 import { benchVip } from './bench-vip.ts';
+import { benchLab } from './bench-lab.ts';
 import { median, requestRate } from './bench-support.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -62,6 +63,9 @@ async function main(): Promise<void> {
   // 5. The same streams over each egress (direct, Konnectivity, SSH tunnels), as ratios to direct.
   const egress = await benchEgress();
 
+  // 6. The lab as people use it: `hubspoke up` to Ready, and the whole flag matrix.
+  const lab = await benchLab();
+
   const rows = [
     ['in-process cluster: nothing → 2 Ready nodes', `${start.toFixed(0)} ms (median of ${RUNS})`, `${(start / 300).toFixed(2)} × the 300 ms target`],
     ['baseline: bare Node HTTPS server, fixed JSON', `${baseline.toFixed(0)} req/s`, '1.00'],
@@ -70,6 +74,7 @@ async function main(): Promise<void> {
     ...streams,
     ...vip,
     ...egress,
+    ...lab,
   ];
   console.log(`hubspoke bench, ${new Date().toISOString().slice(0, 10)}, ${CONCURRENCY} clients, ${REQUESTS} requests each rate`);
   console.log('| measurement | figure | ratio |\n|---|---|---|');
