@@ -2,7 +2,8 @@
 // function so that the binary, the lab's `--apiserver-arg` overrides and the compose check share one parser.
 import { readFileSync } from 'node:fs';
 import { createPublicKey } from 'node:crypto';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { parseFeatureGates } from '@hubspoke/cli';
+import { Command, CommanderError, Option } from 'commander';
 import type { ApiserverOptions, AuthorizationMode } from '../config.ts';
 import { addClusterSigningFlags, addEgressFlags, collectList, deprecatedFlagWarnings, collectRepeat, parseBool, parseDuration, parseIntFlag } from './flags.ts';
 
@@ -126,23 +127,6 @@ export function parseApiserverArgs(argv: readonly string[], opts: ApiserverArgsO
   } catch (err) {
     return { kind: 'error', message: (err as Error).message };
   }
-}
-
-// Kubernetes' `key=bool,key=bool`; whether a key names a known gate is checked with the rest of the config.
-function parseFeatureGates(value: string, previous: Record<string, boolean> | undefined): Record<string, boolean> {
-  const gates = { ...previous };
-  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const eq = entry.indexOf('=');
-    if (eq < 0) throw new InvalidArgumentError(`missing bool value for ${entry}`);
-    const key = entry.slice(0, eq).trim();
-    const raw = entry.slice(eq + 1).trim();
-    try {
-      gates[key] = parseBool(raw);
-    } catch {
-      throw new InvalidArgumentError(`invalid value of ${key}=${raw}, err: strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
-    }
-  }
-  return gates;
 }
 
 function publicPem(pem: string): string {

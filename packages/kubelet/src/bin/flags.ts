@@ -1,6 +1,7 @@
 // Kubelet command-line flags, with Kubernetes' names and pflag's habits (`--flag`, `--flag=true|false`,
 // `unknown flag: --foo`). Flags given on the command line override the `--config` file, and the file
 // switches the defaults to the secure KubeletConfiguration ones, as in Kubernetes.
+import { parseFeatureGates, parseGoBool } from '@hubspoke/cli';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { AuthorizationMode, KubeletConfigInput } from '../config.ts';
 import { parseGoDuration } from '../duration.ts';
@@ -14,11 +15,6 @@ export type ParsedKubeletArgs =
 
 type Values = Record<string, unknown>;
 
-function bool(value: string): boolean {
-  if (['true', '1', 't', 'T', 'TRUE', 'True'].includes(value)) return true;
-  if (['false', '0', 'f', 'F', 'FALSE', 'False'].includes(value)) return false;
-  throw new InvalidArgumentError(`strconv.ParseBool: parsing ${JSON.stringify(value)}: invalid syntax`);
-}
 
 function int(value: string): number {
   if (!/^[+-]?\d+$/.test(value)) throw new InvalidArgumentError(`strconv.ParseInt: parsing ${JSON.stringify(value)}: invalid syntax`);
@@ -43,23 +39,6 @@ function labels(value: string): Record<string, string> {
   return out;
 }
 
-// pflag's mapStringBool as Kubernetes' --feature-gates reads it: `A=true,B=false`, repeatable.
-function featureGates(value: string, previous: Record<string, boolean> | undefined): Record<string, boolean> {
-  const gates = { ...previous };
-  for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const eq = entry.indexOf('=');
-    if (eq < 0) throw new InvalidArgumentError(`missing bool value for ${entry}`);
-    const key = entry.slice(0, eq).trim();
-    const raw = entry.slice(eq + 1).trim();
-    try {
-      gates[key] = bool(raw);
-    } catch {
-      throw new InvalidArgumentError(`invalid value of ${key}=${raw}, err: strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
-    }
-  }
-  return gates;
-}
-
 function verbosityToLevel(v: number): string {
   if (v >= 5) return 'trace';
   if (v >= 3) return 'debug';
@@ -82,14 +61,14 @@ function program(): Command {
     .option('--tls-cert-file <path>', 'File containing x509 certificate used for serving HTTPS. If unset, a self-signed certificate is generated in --cert-dir.')
     .option('--tls-private-key-file <path>', 'File containing x509 private key matching --tls-cert-file.')
     .option('--client-ca-file <path>', 'If set, any request presenting a client certificate signed by one of the authorities in the client-ca-file is authenticated.')
-    .option('--anonymous-auth [bool]', 'Enables anonymous requests to the kubelet server. (default true)', bool)
-    .option('--authentication-token-webhook [bool]', 'Use the TokenReview API to determine authentication for bearer tokens.', bool)
+    .option('--anonymous-auth [bool]', 'Enables anonymous requests to the kubelet server. (default true)', parseGoBool)
+    .option('--authentication-token-webhook [bool]', 'Use the TokenReview API to determine authentication for bearer tokens.', parseGoBool)
     .option('--authorization-mode <mode>', 'Authorization mode for the kubelet server: AlwaysAllow or Webhook. (default "AlwaysAllow")')
     .option('--pod-cidr <cidr>', 'The CIDR to use for pod IP addresses.')
     .option('--root-dir <path>', 'Directory path for managing kubelet files. (default "/var/lib/kubelet")')
     .option('--cert-dir <path>', 'The directory where the TLS certs are located. (default "/var/lib/kubelet/pki")')
-    .option('--rotate-certificates [bool]', 'Auto rotate the kubelet client certificates by requesting new certificates from the API server.', bool)
-    .option('--rotate-server-certificates [bool]', 'Auto-request and rotate the kubelet serving certificates by requesting new certificates from the kube-apiserver when the certificate expiration approaches. Requires approving the submitted CertificateSigningRequest objects.', bool)
+    .option('--rotate-certificates [bool]', 'Auto rotate the kubelet client certificates by requesting new certificates from the API server.', parseGoBool)
+    .option('--rotate-server-certificates [bool]', 'Auto-request and rotate the kubelet serving certificates by requesting new certificates from the kube-apiserver when the certificate expiration approaches. Requires approving the submitted CertificateSigningRequest objects.', parseGoBool)
     .option('--node-labels <labels>', 'Labels to add when registering the node, as key=value pairs separated by commas.', labels)
     .option('--node-status-update-frequency <duration>', 'How often the kubelet posts node status to the master. (default 10s)', duration)
     .option('--streaming-connection-idle-timeout <duration>', 'Maximum time a streaming connection can be idle before it is closed. (default 4h0m0s)', duration)
@@ -98,7 +77,7 @@ function program(): Command {
       'A set of key=value pairs that describe feature gates. Options are:\n' +
         'KubeletWebsocketUpgradeCreatePermission=true|false (hubspoke, modelled on the unmerged kubernetes/kubernetes#136550; default=false): ' +
         'authorize /exec, /attach, /run and /portForward as verb create whatever the HTTP method, so a WebSocket GET with only get nodes/proxy cannot run commands.',
-      featureGates,
+      parseFeatureGates,
     )
     .option('--v <level>', 'number for the log level verbosity', int)
     .allowExcessArguments(false)

@@ -1,0 +1,2 @@
+// @hubspoke/cli: what the components' command lines share (pflag's and strconv's ways of reading values).
+export { parseFeatureGates, parseGoBool } from './pflag-values.ts';
