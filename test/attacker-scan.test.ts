@@ -3,10 +3,9 @@
 // everywhere; anonymous with Webhook answers 403; and a stolen token whose user may `get nodes/proxy` reopens
 // most of it, exec over a WebSocket GET included.
 import { randomBytes } from 'node:crypto';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '@hubspoke/lab';
-import { addScanCommand } from '../packages/attacker/src/bin/scan-command.ts';
+import { runAttackerCommand } from './support/attacker-command.ts';
 import { scanKubelet } from '../packages/attacker/src/scan/scan.ts';
 import type { ProbeName, ProbeResult, ScanReport } from '../packages/attacker/src/scan/types.ts';
 import { createPod, waitRunning } from './support/pods.ts';
@@ -90,7 +89,7 @@ describe('a wide-open kubelet (anonymous, AlwaysAllow, read-only port 10255)', (
   });
 
   it('runs as `scan` on the command line with the operator’s pod, command and port, printing JSON and exiting cleanly', async () => {
-    const out = await runScanCommand(['--target', target(c), '--pod', 'echo', '--command', 'hostname', '--port', '9000', '--output', 'json']);
+    const out = await runAttackerCommand(['scan', '--target', target(c), '--pod', 'echo', '--command', 'hostname', '--port', '9000', '--output', 'json']);
     const [report] = JSON.parse(out) as ScanReport[];
     expect(report.target).toBe(target(c));
     expect(report.containerTarget).toEqual({ namespace: 'default', pod: 'echo', container: 'echo', source: 'options' });
@@ -101,7 +100,7 @@ describe('a wide-open kubelet (anonymous, AlwaysAllow, read-only port 10255)', (
   });
 
   it('prints a table for people, one probe a line and the attack verdicts', async () => {
-    const out = await runScanCommand(['--target', target(c), '--target', target(c), '--read-only-port', '0']);
+    const out = await runAttackerCommand(['scan', '--target', target(c), '--target', target(c), '--read-only-port', '0']);
     const reports = out.split(/^KUBELET /m).filter(Boolean);
     expect(reports).toHaveLength(2);
     expect(out).toMatch(new RegExp(`^KUBELET ${target(c).replaceAll('.', '\\.')} \\(anonymous\\)$`, 'm'));
@@ -195,7 +194,7 @@ describe('anonymous auth on with Webhook authorization, and a stolen token', () 
   });
 
   it('shows a stolen apiserver kubelet-client certificate opening everything, /run included (from the command line)', async () => {
-    const out = await runScanCommand([
+    const out = await runAttackerCommand(['scan', 
       '--target', target(c),
       '--client-certificate', c.paths.apiserverKubeletClientCert,
       '--client-key', c.paths.apiserverKubeletClientKey,
@@ -209,20 +208,3 @@ describe('anonymous auth on with Webhook authorization, and a stolen token', () 
     expect(probe(report, 'run').evidence).toBe('uid=0(root) gid=0(root) groups=0(root)\\n');
   });
 });
-
-/** Runs `scan` through commander as the bin would, returning what it printed. */
-async function runScanCommand(args: string[]): Promise<string> {
-  const program = new Command('hubspoke-attacker').exitOverride();
-  addScanCommand(program);
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += chunk.toString();
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'hubspoke-attacker', 'scan', ...args]);
-  } finally {
-    write.mockRestore();
-  }
-  return out;
-}

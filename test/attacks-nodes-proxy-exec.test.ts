@@ -5,10 +5,9 @@
 // hubspoke's kubelet gate KubeletWebsocketUpgradeCreatePermission (modelled on the unmerged
 // kubernetes/kubernetes#136550) closes the direct door; the apiserver door stays open, as in Kubernetes, where
 // AuthorizePodWebsocketUpgradeCreatePermission covers pods/exec, attach and portforward only.
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type Cluster } from '@hubspoke/lab';
-import { addNodesProxyExecCommand } from '../packages/attacker/src/bin/nodes-proxy-exec-command.ts';
+import { runAttackerCommand } from './support/attacker-command.ts';
 import { nodesProxyExec, type NodesProxyRoute } from '../packages/attacker/src/nodes-proxy-exec/nodes-proxy-exec.ts';
 import { kubectl } from './support/kubectl.ts';
 import { createPod, waitRunning } from './support/pods.ts';
@@ -76,7 +75,7 @@ describe('a user with only get nodes/proxy, kubelet gate off (Kubernetes’ beha
   });
 
   it('runs as `nodes-proxy-exec` on the command line', async () => {
-    const out = await runCommand(['--kubelet', `${c.kubelets[0].address}:${c.kubelets[0].port}`, '--token', TOKEN, '--pod', 'chatty', '--command', 'id']);
+    const out = await runAttackerCommand(['nodes-proxy-exec', '--kubelet', `${c.kubelets[0].address}:${c.kubelets[0].port}`, '--token', TOKEN, '--pod', 'chatty', '--command', 'id']);
     expect(out).toBe(`executed (101, v5.channel.k8s.io) wss://${c.kubelets[0].address}:${c.kubelets[0].port}/exec/default/chatty/chatty?command=id&output=1&error=1\n${ID}`);
   });
 });
@@ -99,19 +98,3 @@ describe('the same user with KubeletWebsocketUpgradeCreatePermission on the kube
     expect(await attempt(viaApiserver(c))).toMatchObject({ outcome: 'executed', output: ID });
   });
 });
-
-async function runCommand(args: string[]): Promise<string> {
-  const program = new Command('hubspoke-attacker').exitOverride();
-  addNodesProxyExecCommand(program);
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += chunk.toString();
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'hubspoke-attacker', 'nodes-proxy-exec', ...args]);
-  } finally {
-    write.mockRestore();
-  }
-  return out;
-}

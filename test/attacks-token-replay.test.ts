@@ -1,11 +1,10 @@
 // `token-replay` over real sockets: a pod's ServiceAccount token, read out of the pod with exec, works from
 // anywhere while the pod lives (the apiserver says whose it is and which pod it is bound to) and is refused
 // with 401 once the pod is deleted, although the token has not expired — the binding is checked on every use.
-import { Command } from 'commander';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, waitFor, type Cluster } from '@hubspoke/lab';
-import { addTokenReplayCommand } from '../packages/attacker/src/bin/token-replay-command.ts';
+import { runAttackerCommand } from './support/attacker-command.ts';
 import { replayToken } from '../packages/attacker/src/token-replay/token-replay.ts';
 import { kubectl } from './support/kubectl.ts';
 import { createPod, waitRunning } from './support/pods.ts';
@@ -36,7 +35,7 @@ describe('a stolen pod ServiceAccount token', () => {
         extra: { 'authentication.kubernetes.io/pod-name': ['victim'] },
       },
     });
-    expect(await runCommand(['--server', c.server, '--token', stolen])).toBe('accepted (201): the token is system:serviceaccount:default:default, bound to pod victim\n');
+    expect(await runAttackerCommand(['token-replay', '--server', c.server, '--token', stolen])).toBe('accepted (201): the token is system:serviceaccount:default:default, bound to pod victim\n');
   });
 
   it('is refused with 401 Unauthorized once the pod is deleted, before it expires', async () => {
@@ -45,24 +44,8 @@ describe('a stolen pod ServiceAccount token', () => {
     expect((decodeJwt(stolen).exp ?? 0) * 1000).toBeGreaterThan(Date.now());
 
     expect(await replayToken({ server: c.server, token: stolen, caCert: c.pki.ca.cert })).toEqual({ outcome: 'rejected', status: 401, text: 'Unauthorized' });
-    expect(await runCommand(['--server', c.server, '--token', stolen, '--output', 'json'])).toBe(
+    expect(await runAttackerCommand(['token-replay', '--server', c.server, '--token', stolen, '--output', 'json'])).toBe(
       `${JSON.stringify({ outcome: 'rejected', status: 401, text: 'Unauthorized' }, null, 2)}\n`,
     );
   }, 30_000);
 });
-
-async function runCommand(args: string[]): Promise<string> {
-  const program = new Command('hubspoke-attacker').exitOverride();
-  addTokenReplayCommand(program);
-  let out = '';
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += chunk.toString();
-    return true;
-  });
-  try {
-    await program.parseAsync(['node', 'hubspoke-attacker', 'token-replay', ...args]);
-  } finally {
-    write.mockRestore();
-  }
-  return out;
-}
