@@ -6,18 +6,18 @@
 // real node. Without --kubelet-certificate-authority it reads logs and exec (C9); with it the apiserver hangs up
 // (C10). The pod proxy is plaintext (C11), and with `https:` the attacker's own certificate is accepted and its
 // answer reaches the user (C12).
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelText, type Capture, type ExchangeRecord, type HandshakeFailure } from '@hubspoke/attacker';
 import { startCluster, waitFor, type Cluster } from '@hubspoke/lab';
-import { buildKubeconfig, issueCertificate, kubeconfigToYaml } from '@hubspoke/pki';
+import { issueCertificate } from '@hubspoke/pki';
 import { kubectl } from './support/kubectl.ts';
+import { startNetnsKubelet } from './support/netns-kubelet.ts';
 import { createNetns, freeOctet, type Netns, type NetnsProcess } from './support/netns.ts';
 import { waitRunning } from './support/pods.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
-const KUBELET_BIN = join(REPO, 'packages/kubelet/bin/kubelet.js');
 const NODE = 'remote-1';
 const KUBELET_PORT = 10250;
 const FORGED = 'served by the attacker, not the pod\n';
@@ -85,47 +85,9 @@ async function fromNode(t: Topology): Promise<number> {
   return link.stats64.rx.bytes;
 }
 
-/** The kubelet binary in the node namespace, joined to `cluster`; resolves when the node is Ready. */
-async function startRemoteKubelet(cluster: Cluster, t: Topology, serving?: { cert: string; key: string }): Promise<NetnsProcess> {
-  const dir = join(cluster.dir, 'nodes', NODE);
-  await mkdir(join(dir, 'pki'), { recursive: true });
-  const client = await issueCertificate({ ca: cluster.pki.ca, commonName: `system:node:${NODE}`, organizations: ['system:nodes'], usage: 'client' });
-  const kubeconfig = buildKubeconfig({ clusterName: 'hubspoke', server: cluster.server, caCert: cluster.pki.ca.cert, userName: `system:node:${NODE}`, clientCert: client.cert, clientKey: client.key });
-  await writeFile(join(dir, 'kubelet.conf'), kubeconfigToYaml(kubeconfig), { mode: 0o600 });
-  await writeFile(join(dir, 'ca.crt'), cluster.pki.ca.cert);
-  const servingFlags: string[] = [];
-  if (serving) {
-    await writeFile(join(dir, 'pki', 'serving.crt'), serving.cert);
-    await writeFile(join(dir, 'pki', 'serving.key'), serving.key, { mode: 0o600 });
-    servingFlags.push(`--tls-cert-file=${join(dir, 'pki', 'serving.crt')}`, `--tls-private-key-file=${join(dir, 'pki', 'serving.key')}`);
-  }
-  // Authentication and authorization flags left at their defaults: anonymous requests allowed, AlwaysAllow.
-  const kubelet = t.node.spawn(process.execPath, [
-    KUBELET_BIN,
-    `--kubeconfig=${join(dir, 'kubelet.conf')}`,
-    `--hostname-override=${NODE}`,
-    `--node-ip=${t.nodeIP}`,
-    `--address=${t.nodeIP}`,
-    `--port=${KUBELET_PORT}`,
-    '--read-only-port=0',
-    `--pod-cidr=${t.podCIDR}`,
-    `--root-dir=${join(dir, 'root')}`,
-    `--cert-dir=${join(dir, 'pki')}`,
-    `--client-ca-file=${join(dir, 'ca.crt')}`,
-    ...servingFlags,
-  ]);
-  await waitFor(
-    async () => {
-      if (kubelet.child.exitCode !== null) throw new Error(`kubelet exited ${kubelet.child.exitCode}:\n${kubelet.output()}`);
-      const node = await cluster.admin.get(`/api/v1/nodes/${NODE}`).catch(() => undefined);
-      const conditions = (node?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
-      return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-    },
-    { timeoutMs: 20_000, what: `node ${NODE} Ready` },
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}\nkubelet output:\n${kubelet.output()}`);
-  });
-  return kubelet;
+/** The kubelet binary in the node namespace, on its flag defaults (anonymous requests allowed, AlwaysAllow). */
+function startRemoteKubelet(cluster: Cluster, t: Topology, serving?: { cert: string; key: string }): Promise<NetnsProcess> {
+  return startNetnsKubelet({ netns: t.node, cluster, nodeName: NODE, nodeIP: t.nodeIP, port: KUBELET_PORT, podCIDR: t.podCIDR, serving });
 }
 
 /** `chatty` logs; `web` serves HTTP on 8080 and HTTPS (self-signed) on 8443 from one pod IP. */

@@ -8,14 +8,14 @@ import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, waitFor, type Cluster } from '@hubspoke/lab';
-import { buildKubeconfig, issueCertificate, kubeconfigToYaml } from '@hubspoke/pki';
+import { issueCertificate } from '@hubspoke/pki';
 import { kubectl, kubectlSpawn } from './support/kubectl.ts';
 import { roundTrip } from './support/net.ts';
+import { startNetnsKubelet } from './support/netns-kubelet.ts';
 import { createNetns, freeOctet, type Netns, type NetnsProcess } from './support/netns.ts';
 import { createPod, waitRunning } from './support/pods.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
-const KUBELET_BIN = join(REPO, 'packages/kubelet/bin/kubelet.js');
 const AGENT_BIN = join(REPO, 'packages/konnectivity/bin/konnectivity-agent.js');
 const NODE = 'private-1';
 const KUBELET_PORT = 10250;
@@ -42,39 +42,16 @@ async function privateHost(tag: string): Promise<PrivateHost> {
 }
 
 /** Start the kubelet binary inside the host's namespace, joined to `cluster` as `private-1`; resolves when Ready. */
-async function startPrivateKubelet(cluster: Cluster, host: PrivateHost): Promise<NetnsProcess> {
-  const dir = join(cluster.dir, 'nodes', NODE);
-  await mkdir(join(dir, 'pki'), { recursive: true });
-  const client = await issueCertificate({ ca: cluster.pki.ca, commonName: `system:node:${NODE}`, organizations: ['system:nodes'], usage: 'client' });
-  const kubeconfig = buildKubeconfig({ clusterName: 'hubspoke', server: cluster.server, caCert: cluster.pki.ca.cert, userName: `system:node:${NODE}`, clientCert: client.cert, clientKey: client.key });
-  await writeFile(join(dir, 'kubelet.conf'), kubeconfigToYaml(kubeconfig), { mode: 0o600 });
-  await writeFile(join(dir, 'ca.crt'), cluster.pki.ca.cert);
-  const kubelet = host.netns.spawn(process.execPath, [
-    KUBELET_BIN,
-    `--kubeconfig=${join(dir, 'kubelet.conf')}`,
-    `--hostname-override=${NODE}`,
-    `--node-ip=${host.nodeIP}`,
-    `--address=${host.nodeIP}`,
-    `--port=${KUBELET_PORT}`,
-    '--read-only-port=0',
-    '--pod-cidr=127.244.0.0/24', // pods on the namespace's own loopback
-    `--root-dir=${join(dir, 'root')}`,
-    `--cert-dir=${join(dir, 'pki')}`,
-    `--client-ca-file=${join(dir, 'ca.crt')}`,
-    '--v=3', // the kubelet's httplog lines: who called, from which address
-  ]);
-  await waitFor(
-    async () => {
-      if (kubelet.child.exitCode !== null) throw new Error(`kubelet exited ${kubelet.child.exitCode}:\n${kubelet.output()}`);
-      const node = await cluster.admin.get(`/api/v1/nodes/${NODE}`).catch(() => undefined);
-      const conditions = (node?.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
-      return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-    },
-    { timeoutMs: 20_000, what: `node ${NODE} Ready` },
-  ).catch((err: Error) => {
-    throw new Error(`${err.message}\nkubelet output:\n${kubelet.output()}`);
+function startPrivateKubelet(cluster: Cluster, host: PrivateHost): Promise<NetnsProcess> {
+  return startNetnsKubelet({
+    netns: host.netns,
+    cluster,
+    nodeName: NODE,
+    nodeIP: host.nodeIP,
+    port: KUBELET_PORT,
+    podCIDR: '127.244.0.0/24', // pods on the namespace's own loopback
+    extraArgs: ['--v=3'], // the kubelet's httplog lines: who called, from which address
   });
-  return kubelet;
 }
 
 /** Start the Konnectivity agent binary inside the host's namespace; resolves when the server lists it. */
