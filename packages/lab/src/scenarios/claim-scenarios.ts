@@ -1,22 +1,11 @@
 // Scenarios for the document's claims about the paths themselves (C1–C8, C13, C14): each performs what the claim
 // says with the real kubectl and reports what the components did.
 import { request } from 'node:https';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { buildKubeconfig, kubeconfigToYaml } from '@hubspoke/pki';
 import { Observations, type Scenario } from './scenario.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
 
 const LOGGER = { image: 'hubspoke/logger', env: [{ name: 'INTERVAL_MS', value: '100' }] };
 const SHELL = { image: 'hubspoke/shell', command: ['sh', '-c', 'sleep 100000'] };
-
-/** A kubeconfig for the lab's apiserver that carries only `token` (a client certificate would win over it). */
-async function tokenKubeconfig(lab: ScenarioLab, name: string, token: string): Promise<string> {
-  const path = join(lab.cluster.dir, `${name}.token.conf`);
-  const config = buildKubeconfig({ clusterName: 'hubspoke', server: lab.cluster.server, caCert: lab.cluster.pki.ca.cert, userName: name, token });
-  await writeFile(path, kubeconfigToYaml(config), { mode: 0o600 });
-  return path;
-}
 
 /** GET `path` on the apiserver with no credentials at all; the status and the Status message. */
 function anonymousGet(lab: ScenarioLab, path: string): Promise<{ status: number; message: string }> {
@@ -98,7 +87,7 @@ export const CLAIM_SCENARIOS: Scenario[] = [
       await lab.runPod('client', SHELL);
       const token = (await lab.kubectl(['exec', 'client', '--', 'cat', '/var/run/secrets/kubernetes.io/serviceaccount/token'])).stdout.trim();
       o.note(`token read from inside the pod: ${token.slice(0, 24)}… (${token.length} characters)`);
-      const kubeconfig = await tokenKubeconfig(lab, 'stolen', token);
+      const kubeconfig = await lab.tokenKubeconfig('stolen', token);
       const whoami = await lab.kubectl(['auth', 'whoami', '-o', 'json'], { kubeconfig });
       const info = (JSON.parse(whoami.stdout || '{}') as { status?: { userInfo?: { username?: string; extra?: Record<string, string[]> } } }).status?.userInfo;
       o.note(`the token is ${info?.username}, pod ${info?.extra?.['authentication.kubernetes.io/pod-name']?.[0]}`);

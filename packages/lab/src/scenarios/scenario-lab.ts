@@ -1,11 +1,12 @@
 // The lab a scenario runs on: a fresh in-process cluster from the scenario's profile (with its flags), the real
 // kubectl on the PATH, demo pods on node-1, and, when asked for, a man in the middle on node-1's address.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMitm, type Mitm } from '@hubspoke/attacker';
 import type { KubeletConfigInput } from '@hubspoke/kubelet';
+import { buildKubeconfig, kubeconfigToYaml } from '@hubspoke/pki';
 import { pino, type Logger } from 'pino';
 import { startCluster, type Cluster } from '../cluster.ts';
 import { LAB_TOKENS } from '../demo.ts';
@@ -39,6 +40,8 @@ export interface ScenarioLab {
   mitm?: Mitm;
   /** Run kubectl as the admin (or with another kubeconfig); never throws for a non-zero exit. */
   kubectl(args: string[], opts?: { kubeconfig?: string; input?: string }): Promise<KubectlRun>;
+  /** A kubeconfig for this lab that carries only `token` (a client certificate would win over it); its path. */
+  tokenKubeconfig(name: string, token: string): Promise<string>;
   /** Create a one-container pod on node-1 and wait until it runs. */
   runPod(name: string, container: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
@@ -88,6 +91,12 @@ export async function startScenarioLab(topology: ScenarioTopology, options: Scen
         );
         child.stdin?.end(opts.input ?? '');
       }),
+    async tokenKubeconfig(name, token) {
+      const path = join(cluster.dir, `${name}.token.conf`);
+      const config = buildKubeconfig({ clusterName: 'hubspoke', server: cluster.server, caCert: cluster.pki.ca.cert, userName: name, token });
+      await writeFile(path, kubeconfigToYaml(config), { mode: 0o600 });
+      return path;
+    },
     async runPod(name, container) {
       await cluster.admin.create('/api/v1/namespaces/default/pods', {
         apiVersion: 'v1',
