@@ -49,6 +49,9 @@ export async function status(dir: string, out: NodeJS.WritableStream = process.s
       out.write(`  ${n.name.padEnd(9)}  https://${n.address}:${n.port}  ${ready.has(n.name) ? 'Ready' : 'NotReady'}; serving cert ${n.servingCertVerified ? 'verified' : 'NOT verified'}${ro}\n`);
     }
     out.write(`  pods       ${pods.items.length} (${pods.items.filter((p) => (p.status as { phase?: string }).phase === 'Running').length} Running)\n`);
+    if (state.attacker) out.write(`  attacker   ${state.attacker.kind} on ${state.attacker.address}:${state.attacker.port}, the address ${state.attacker.victim} advertises\n`);
+    if (state.dashboard) out.write(`  dashboard  ${state.dashboard}\n`);
+    if (state.labApi) out.write(`  lab API    ${state.labApi} (topology, captures, events)\n`);
   } finally {
     client.close();
   }
