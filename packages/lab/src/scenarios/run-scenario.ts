@@ -26,7 +26,7 @@ export function formatScenarioResult(s: Scenario, result: ScenarioResult): strin
   return [
     `${s.id} (${s.claims.join(', ')}${s.attack ? `; attack ${s.attack}` : ''}): ${s.title}`,
     `  claim:    ${s.claim}`,
-    `  lab:      profile ${s.topology.profile}${s.topology.egress ? `, egress ${s.topology.egress}` : ''}${s.topology.attackerOnNode1 ? ', a man in the middle on node-1\'s address' : ''}`,
+    `  lab:      profile ${s.topology.profile}${s.topology.egress ? `, egress ${s.topology.egress}` : ''}${s.topology.attackerOnNode1 === 'mitm' ? ', a man in the middle on node-1\'s address' : s.topology.attackerOnNode1 ? ', node-1\'s address held by the attacker' : ''}`,
     '  steps:',
     ...s.steps.map((step) => `    $ ${step}`),
     `  expected: ${s.expected}`,

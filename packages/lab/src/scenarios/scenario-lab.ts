@@ -38,6 +38,8 @@ export interface ScenarioLab {
   cluster: Cluster;
   /** The man in the middle on node-1, when the topology asks for one. */
   mitm?: Mitm;
+  /** The address node-1 advertises and its kubelet port, when the attacker holds it (`attackerOnNode1`). */
+  attacker?: { address: string; port: number };
   /** Run kubectl as the admin (or with another kubeconfig); never throws for a non-zero exit. */
   kubectl(args: string[], opts?: { kubeconfig?: string; input?: string }): Promise<KubectlRun>;
   /** A kubeconfig for this lab that carries only `token` (a client certificate would win over it); its path. */
@@ -58,7 +60,7 @@ export async function startScenarioLab(topology: ScenarioTopology, options: Scen
   const profileKubelet = flags.options.kubelet;
   const kubelet = (_name: string, index: number): Partial<KubeletConfigInput> =>
     topology.attackerOnNode1 && index === 0 ? { ...profileKubelet, nodeIP: attackerAddress } : profileKubelet;
-  const mitm = topology.attackerOnNode1
+  const mitm = topology.attackerOnNode1 === 'mitm'
     ? await startMitm({ listen: { host: attackerAddress, port: kubeletPort }, upstream: { host: node1, port: kubeletPort }, logger: options.logger })
     : undefined;
   const cluster = await startCluster({
@@ -78,6 +80,7 @@ export async function startScenarioLab(topology: ScenarioTopology, options: Scen
   return {
     cluster,
     mitm,
+    attacker: topology.attackerOnNode1 ? { address: attackerAddress, port: kubeletPort } : undefined,
     kubectl: (args, opts = {}) =>
       new Promise((resolve) => {
         const child = execFile(

@@ -12,8 +12,11 @@ export interface ScenarioTopology {
   egress?: EgressMode;
   /** kube-apiserver flags over the profile, read by its parser. */
   apiserverArgs?: string[];
-  /** A man in the middle on node-1: the node advertises the attacker's address, the attacker relays to it. */
-  attackerOnNode1?: boolean;
+  /**
+   * node-1 advertises the attacker's address: `mitm` puts a man in the middle there, relaying to node-1's kubelet;
+   * `vacant` leaves it for the scenario to start its own impostor (ScenarioLab.attacker says where).
+   */
+  attackerOnNode1?: 'mitm' | 'vacant';
 }
 
 /** What a run saw: whether the expected outcome happened, and the evidence, one line each. */
