@@ -9,6 +9,7 @@ import { runAttackerCommand } from './support/attacker-command.ts';
 import { scanKubelet } from '../packages/attacker/src/scan/scan.ts';
 import type { ProbeName, ProbeResult, ScanReport } from '../packages/attacker/src/scan/types.ts';
 import { createPod, waitRunning } from './support/pods.ts';
+import { grantNodesProxyGet } from './support/rbac.ts';
 
 const clusters: Cluster[] = [];
 afterAll(async () => {
@@ -146,19 +147,7 @@ describe('anonymous auth on with Webhook authorization, and a stolen token', () 
     await createPod(c, 'chatty', { image: 'hubspoke/logger', env: [{ name: 'INTERVAL_MS', value: '50' }] });
     await waitRunning(c, 'chatty');
     // mallory may only read through the kubelet (`get nodes/proxy`), as monitoring tools are often granted.
-    await c.admin.create('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: 'node-proxy-reader' },
-      rules: [{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }],
-    });
-    await c.admin.create('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: 'mallory-node-proxy-reader' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'node-proxy-reader' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'mallory' }],
-    });
+    await grantNodesProxyGet(c, 'mallory');
   }, 60_000);
 
   it('answers an anonymous scan 403 with the user, verb and subresource it refused', async () => {

@@ -11,6 +11,7 @@ import { runAttackerCommand } from './support/attacker-command.ts';
 import { nodesProxyExec, type NodesProxyRoute } from '../packages/attacker/src/nodes-proxy-exec/nodes-proxy-exec.ts';
 import { kubectl } from './support/kubectl.ts';
 import { createPod, waitRunning } from './support/pods.ts';
+import { grantNodesProxyGet } from './support/rbac.ts';
 
 const TOKEN = 'mallory-token-0000000000000';
 const ID = 'uid=0(root) gid=0(root) groups=0(root)\n';
@@ -29,19 +30,7 @@ async function cluster(prefix: string, gates: { kubelet?: Record<string, boolean
     kubelet: { anonymousAuth: false, authenticationTokenWebhook: true, authorizationMode: 'Webhook', readOnlyPort: 0, featureGates: gates.kubelet ?? {} },
   });
   clusters.push(c);
-  await c.admin.create('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name: 'node-proxy-reader' },
-    rules: [{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }],
-  });
-  await c.admin.create('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name: 'mallory-node-proxy-reader' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'node-proxy-reader' },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'mallory' }],
-  });
+  await grantNodesProxyGet(c, 'mallory');
   await createPod(c, 'chatty', { image: 'hubspoke/logger' });
   await waitRunning(c, 'chatty');
   return c;

@@ -3,9 +3,9 @@
 // one port per `port` query. The kubelet opens channel 0 (data) and 1 (error) for it, each starting with the
 // port as a little-endian uint16; the probe then sends bytes into the pod's port and reads the answer back.
 import { ChannelBuffers, PORT_FORWARD_PROTOCOLS, channelMessage } from './channel-messages.ts';
-import { classifyAnswer, snippet, snippetEnds } from './outcome.ts';
-import { urlHost } from './remote-command-probe.ts';
-import { dialWebSocket, type ProbeWebSocket } from './websocket-dial.ts';
+import { snippet, snippetEnds } from './outcome.ts';
+import { upgrade } from './upgrade-probe.ts';
+import type { ProbeWebSocket } from './websocket-dial.ts';
 import type { PortForwardTarget, ProbeResult, ScanCredentials } from './types.ts';
 
 const DATA = 0;
@@ -43,18 +43,9 @@ export function portForwardPath(target: PortForwardTarget): string {
 
 /** Runs the probe; never rejects. */
 export async function probePortForward(probe: PortForwardProbe): Promise<ProbeResult> {
-  const path = portForwardPath(probe.target);
-  const base = { probe: 'port-forward', scheme: 'https', port: probe.port, method: 'GET', path } as const;
-  const dialed = await dialWebSocket({
-    url: `wss://${urlHost(probe.host)}:${probe.port}${path}`,
-    protocols: PORT_FORWARD_PROTOCOLS,
-    credentials: probe.credentials,
-    timeoutMs: probe.timeoutMs,
-  });
-  if (dialed.kind === 'failed') return { ...base, status: null, outcome: 'error', evidence: snippet(dialed.error) };
-  if (dialed.kind === 'refused') {
-    return { ...base, status: dialed.status, outcome: classifyAnswer(dialed.status, dialed.body), evidence: snippet(dialed.body.trim()) };
-  }
+  const base = { probe: 'port-forward', scheme: 'https', port: probe.port, method: 'GET', path: portForwardPath(probe.target) } as const;
+  const dialed = await upgrade({ base, host: probe.host, protocols: PORT_FORWARD_PROTOCOLS, credentials: probe.credentials, timeoutMs: probe.timeoutMs });
+  if (dialed.kind === 'finding') return dialed.result;
   const exchange = await forward(dialed.ws, probe.payload, probe.timeoutMs);
   return { ...base, status: 101, outcome: 'exposed', evidence: describeExchange(probe, exchange), subprotocol: dialed.protocol };
 }

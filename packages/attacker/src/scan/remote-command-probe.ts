@@ -2,8 +2,9 @@
 // and kubectl ≥1.30 send it. exec runs a command and reads its output and status; attach reads whatever the
 // container's main process prints for a moment, then hangs up.
 import { ChannelBuffers, Channel, REMOTE_COMMAND_PROTOCOLS, statusFailure } from './channel-messages.ts';
-import { classifyAnswer, snippet } from './outcome.ts';
-import { dialWebSocket, type ProbeWebSocket } from './websocket-dial.ts';
+import { snippet } from './outcome.ts';
+import { upgrade } from './upgrade-probe.ts';
+import type { ProbeWebSocket } from './websocket-dial.ts';
 import type { ContainerTarget, ProbeResult, ScanCredentials } from './types.ts';
 
 /** One exec or attach probe. */
@@ -34,18 +35,9 @@ export function remoteCommandPath(probe: Pick<RemoteCommandProbe, 'kind' | 'targ
 
 /** Runs the probe; never rejects. */
 export async function probeRemoteCommand(probe: RemoteCommandProbe): Promise<ProbeResult> {
-  const path = remoteCommandPath(probe);
-  const base = { probe: probe.kind, scheme: 'https', port: probe.port, method: 'GET', path } as const;
-  const dialed = await dialWebSocket({
-    url: `wss://${urlHost(probe.host)}:${probe.port}${path}`,
-    protocols: REMOTE_COMMAND_PROTOCOLS,
-    credentials: probe.credentials,
-    timeoutMs: probe.timeoutMs,
-  });
-  if (dialed.kind === 'failed') return { ...base, status: null, outcome: 'error', evidence: snippet(dialed.error) };
-  if (dialed.kind === 'refused') {
-    return { ...base, status: dialed.status, outcome: classifyAnswer(dialed.status, dialed.body), evidence: snippet(dialed.body.trim()) };
-  }
+  const base = { probe: probe.kind, scheme: 'https', port: probe.port, method: 'GET', path: remoteCommandPath(probe) } as const;
+  const dialed = await upgrade({ base, host: probe.host, protocols: REMOTE_COMMAND_PROTOCOLS, credentials: probe.credentials, timeoutMs: probe.timeoutMs });
+  if (dialed.kind === 'finding') return dialed.result;
   const listenMs = probe.listenMs ?? DEFAULT_LISTEN_MS;
   const buffers = await collect(dialed.ws, probe.kind === 'exec' ? probe.timeoutMs : listenMs, probe.kind === 'attach');
   const output = buffers.text(Channel.stdout) + buffers.text(Channel.stderr);
