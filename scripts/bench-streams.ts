@@ -14,7 +14,7 @@ import * as k8s from '@kubernetes/client-node';
 import { startCluster, waitFor, type Cluster } from '@hubspoke/lab';
 import { podLogDir } from '@hubspoke/kubelet';
 import { createCA, issueCertificate } from '@hubspoke/pki';
-import { kubectlSpawn } from '../test/support/kubectl.ts';
+import { kubectlPortForward as portForward, kubectlSpawn, type PortForward } from '../test/support/kubectl.ts';
 import { createPod, waitRunning } from '../test/support/pods.ts';
 
 const MiB = 1024 * 1024;
@@ -95,16 +95,8 @@ async function tlsRelay(host: string, port: number) {
 }
 
 /** `kubectl 1.32 port-forward pod/echo <target>` started and listening; its local port, and the child to kill. */
-export async function kubectlPortForward(cluster: Cluster, target: string): Promise<{ port: number; child: ChildProcess }> {
-  const child = await kubectlSpawn(['port-forward', 'pod/echo', target], { kubeconfig: cluster.adminKubeconfig, version: '1.32' });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d));
-  child.stderr!.on('data', (d: Buffer) => (out += d));
-  const port = await waitFor(() => Number(/Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(out)?.[1]) || undefined, {
-    timeoutMs: 15_000,
-    what: `kubectl port-forward to listen; output: ${out}`,
-  });
-  return { port, child };
+export function kubectlPortForward(cluster: Cluster, target: string): Promise<PortForward> {
+  return portForward('pod/echo', target, { kubeconfig: cluster.adminKubeconfig, version: '1.32' });
 }
 
 /** Time `count` line round trips over one duplex connection after a warm-up; sorted milliseconds. */

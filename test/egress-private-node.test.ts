@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, waitFor, type Cluster } from '@hubspoke/lab';
 import { issueCertificate } from '@hubspoke/pki';
-import { kubectl, kubectlSpawn } from './support/kubectl.ts';
+import { kubectl, kubectlPortForward, kubectlSpawn } from './support/kubectl.ts';
 import { roundTrip } from './support/net.ts';
 import { startNetnsKubelet } from './support/netns-kubelet.ts';
 import { createNetns, freeOctet, type Netns, type NetnsProcess } from './support/netns.ts';
@@ -181,15 +181,8 @@ describe('a private node behind Konnectivity', () => {
 
   it('port-forwards 8 MiB intact', async () => {
     await through(async () => {
-      const child = await kubectlSpawn(['port-forward', 'pod/echo', ':9000'], { kubeconfig: cluster.adminKubeconfig, version: '1.32' });
+      const { port, child } = await kubectlPortForward('pod/echo', ':9000', { kubeconfig: cluster.adminKubeconfig, version: '1.32' });
       try {
-        let out = '';
-        child.stdout!.on('data', (d: Buffer) => (out += d));
-        child.stderr!.on('data', (d: Buffer) => (out += d));
-        const port = await waitFor(() => Number(/Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(out)?.[1]) || undefined, {
-          timeoutMs: 15_000,
-          what: 'kubectl port-forward to listen',
-        });
         const trip = await roundTrip(port, 8 * 1024 * 1024);
         expect(trip.received).toBe(trip.sent);
       } finally {

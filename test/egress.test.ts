@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, waitFor, type Cluster } from '@hubspoke/lab';
-import { kubectl, kubectlSpawn } from './support/kubectl.ts';
+import { kubectl, kubectlPortForward, kubectlSpawn } from './support/kubectl.ts';
 import { roundTrip } from './support/net.ts';
 import { createPod, waitRunning } from './support/pods.ts';
 
@@ -142,15 +142,8 @@ describe.each<Mode>(['direct', 'konnectivity', 'ssh'])('egress %s', (mode) => {
   it('port-forwards 64 MiB intact', async () => {
     // kubectl opens the stream to the kubelet when it starts, so the whole session is what must cross the egress.
     await through(async () => {
-      const child = await kubectlSpawn(['port-forward', 'pod/echo', ':9000'], { kubeconfig: cluster.adminKubeconfig, version: '1.32' });
+      const { port, child } = await kubectlPortForward('pod/echo', ':9000', { kubeconfig: cluster.adminKubeconfig, version: '1.32' });
       try {
-        let out = '';
-        child.stdout!.on('data', (d: Buffer) => (out += d));
-        child.stderr!.on('data', (d: Buffer) => (out += d));
-        const port = await waitFor(() => Number(/Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(out)?.[1]) || undefined, {
-          timeoutMs: 15_000,
-          what: `kubectl port-forward to listen; output: ${out}`,
-        });
         const trip = await roundTrip(port, 64 * 1024 * 1024);
         expect(trip.received).toBe(trip.sent);
         // The port-forward stream to the kubelet is still open inside the tunnel.

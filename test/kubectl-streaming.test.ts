@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, waitFor, type Cluster } from '@hubspoke/lab';
-import { kubectl, kubectlSpawn, type KubectlVersion } from './support/kubectl.ts';
+import { kubectl, kubectlPortForward, kubectlSpawn, type KubectlVersion } from './support/kubectl.ts';
 import { roundTrip } from './support/net.ts';
 import { createPod, waitRunning } from './support/pods.ts';
 
@@ -30,16 +30,8 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-async function portForward(version: KubectlVersion, target: string, env: Record<string, string> = {}) {
-  const child = await kubectlSpawn(['port-forward', 'pod/echo', target], { kubeconfig: cluster.adminKubeconfig, version, env });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d));
-  child.stderr!.on('data', (d: Buffer) => (out += d));
-  const port = await waitFor(() => Number(/Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(out)?.[1]) || undefined, {
-    timeoutMs: 15_000,
-    what: `kubectl ${version} port-forward to listen; output: ${out}`,
-  });
-  return { port, child, output: () => out };
+function portForward(version: KubectlVersion, target: string, env: Record<string, string> = {}) {
+  return kubectlPortForward('pod/echo', target, { kubeconfig: cluster.adminKubeconfig, version, env });
 }
 
 describe.each(VERSIONS)('kubectl %s', (version) => {

@@ -6,6 +6,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { waitFor } from '@hubspoke/lab';
 
 /** kubectl minor versions: 1.27–1.33 beside the dispatcher, 1.20 and 1.22 from npm. */
 export type KubectlVersion = '1.20' | '1.22' | '1.27' | '1.28' | '1.29' | '1.30' | '1.31' | '1.32' | '1.33';
@@ -72,4 +73,27 @@ export function table(stdout: string): string[][] {
     .split('\n')
     .filter(Boolean)
     .map((line) => line.trim().split(/\s{2,}/));
+}
+
+/** A running `kubectl port-forward`: its local port, the child to kill, and what it printed so far. */
+export interface PortForward {
+  port: number;
+  child: ChildProcess;
+  output(): string;
+}
+
+/** Start `kubectl port-forward <resource> <target>` and wait until it listens on 127.0.0.1. */
+export async function kubectlPortForward(resource: string, target: string, opts: KubectlOptions): Promise<PortForward> {
+  const child = await kubectlSpawn(['port-forward', resource, target], opts);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d));
+  child.stderr!.on('data', (d: Buffer) => (out += d));
+  const port = await waitFor(() => Number(/Forwarding from 127\.0\.0\.1:(\d+) ->/.exec(out)?.[1]) || undefined, {
+    timeoutMs: 15_000,
+    what: `kubectl ${opts.version ?? '1.32'} port-forward to listen; output: ${out}`,
+  }).catch((err: unknown) => {
+    child.kill();
+    throw err;
+  });
+  return { port, child, output: () => out };
 }

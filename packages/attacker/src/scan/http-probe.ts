@@ -1,22 +1,14 @@
 // The plain-request probes (everything but the WebSocket ones), each answered with a status, an outcome and a
 // short piece of evidence shaped for what the path returns: pod names for pod lists, command output for /run.
-import { kubeletRequest } from './kubelet-request.ts';
+import { kubeletRequest, type KubeletRequest } from './kubelet-request.ts';
 import { classifyAnswer, snippet } from './outcome.ts';
 import { parsePodList } from './pod-targets.ts';
-import type { ProbeName, ProbeOutcome, ProbeResult, ScanCredentials } from './types.ts';
+import type { ProbeName, ProbeOutcome, ProbeResult } from './types.ts';
 
-/** One plain-request probe. */
-export interface HttpProbe {
+/** One plain-request probe: the request, and the probe it reports as (credentials go over HTTPS only: the
+ * read-only port has no authentication to give them to). */
+export interface HttpProbe extends Omit<KubeletRequest, 'maxBodyBytes'> {
   probe: ProbeName;
-  scheme: 'https' | 'http';
-  host: string;
-  port: number;
-  method: 'GET' | 'POST';
-  path: string;
-  form?: URLSearchParams;
-  /** Only sent over HTTPS (the read-only port has no authentication to give them to). */
-  credentials?: ScanCredentials;
-  timeoutMs: number;
 }
 
 /** A probe's result and the body it read (callers parse /pods and /configz from it). */
