@@ -3,6 +3,7 @@
 export { ATTACKS, type AttackId, type AttackInfo, type AttackOutcome, type AttackerPosition } from './attacks.ts';
 export { startMitm, type Mitm, type MitmOptions, type HandshakeFailure, type InjectResult, type SessionMatcher } from './mitm/mitm.ts';
 export { channelText, type Capture, type CapturedExchange, type CapturedStream, type StreamMessage, type Direction } from './mitm/capture.ts';
+export { capturesResponse, captureView, type CapturesResponse, type CaptureView, type CaptureExchangeView } from './mitm/captures-view.ts';
 export { Channel, decodeChannelMessage, encodeStdinFrame, isChannelProtocol, type ChannelMessage } from './mitm/channel-message.ts';
 export { FrameReader, encodeFrame, Opcode, type WebSocketFrame, type FrameSpec } from './mitm/websocket-frames.ts';
 export { scanKubelet, scanKubelets, DEFAULT_COMMAND, type ScanOptions, type ScanAllOptions, type ScanSettings } from './scan/scan.ts';

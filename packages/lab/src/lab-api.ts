@@ -4,8 +4,10 @@
 import { X509Certificate } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Channel, channelText, type Capture, type Mitm } from '@hubspoke/attacker';
+import { capturesResponse, type CapturesResponse, type Mitm } from '@hubspoke/attacker';
 import type { Cluster } from './cluster.ts';
+export type { CapturesResponse, CaptureView, CaptureExchangeView } from '@hubspoke/attacker';
+export { captureView } from '@hubspoke/attacker';
 import { buildTopology, type EgressFacts, type LabTopology, type TopologyInput } from './topology.ts';
 
 /** The attacker `hubspoke up --attacker mitm` runs, and the node it intercepts. */
@@ -32,37 +34,6 @@ export interface LabApi {
   url: string;
   close(): Promise<void>;
 }
-
-/** One intercepted exchange, as people read it. */
-export interface CaptureExchangeView {
-  method: string;
-  target: string;
-  status?: number;
-  /** The response body (logs, JSON), its last MAX_TEXT characters. */
-  body: string;
-  /** For an exec/attach/port-forward upgrade: what travelled on each channel. */
-  stream?: { protocol: string; subprotocol?: string; stdin: string; stdout: string; stderr: string };
-}
-
-/** One intercepted connection. */
-export interface CaptureView {
-  id: number;
-  client: string;
-  opened: string;
-  closed: boolean;
-  exchanges: CaptureExchangeView[];
-}
-
-/** GET /captures. */
-export interface CapturesResponse {
-  attacker?: { kind: 'mitm'; address: string; port: number; victim: string };
-  /** Connections the apiserver hung up on (it refused the attacker's certificate). */
-  refused: { client: string; reason: string }[];
-  captures: CaptureView[];
-}
-
-// Enough to read; a `logs -f` left running must not make every poll megabytes.
-const MAX_TEXT = 8 * 1024;
 
 /** Start serving; resolves once listening. */
 export async function startLabApi(options: LabApiOptions): Promise<LabApi> {
@@ -209,45 +180,7 @@ function servingCertKind(pem: string, caPem: string): 'self-signed' | 'cluster-c
 
 /** GET /captures for an attacker (empty without one). */
 export function labCaptures(attacker: LabAttacker | undefined): CapturesResponse {
-  if (!attacker) return { refused: [], captures: [] };
-  const { mitm } = attacker;
-  return {
-    attacker: { kind: 'mitm', address: mitm.address, port: mitm.port, victim: attacker.victim },
-    refused: mitm.failures().map((f) => ({ client: f.client, reason: f.reason })),
-    captures: mitm.captures().map(captureView),
-  };
-}
-
-/** A capture as text for people. */
-export function captureView(capture: Capture): CaptureView {
-  return {
-    id: capture.id,
-    client: capture.client,
-    opened: capture.opened.toISOString(),
-    closed: capture.closed,
-    exchanges: capture.exchanges.map((x) => {
-      const one: Capture = { ...capture, exchanges: [x] };
-      return {
-        method: x.request.method ?? '',
-        target: x.request.target ?? '',
-        status: x.response?.status,
-        body: tail(x.response?.body ?? ''),
-        stream: x.stream
-          ? {
-              protocol: x.stream.protocol,
-              subprotocol: x.stream.subprotocol,
-              stdin: tail(channelText(one, Channel.stdin, 'to-kubelet')),
-              stdout: tail(channelText(one, Channel.stdout, 'to-apiserver')),
-              stderr: tail(channelText(one, Channel.stderr, 'to-apiserver')),
-            }
-          : undefined,
-      };
-    }),
-  };
-}
-
-function tail(text: string): string {
-  return text.length > MAX_TEXT ? `…${text.slice(-MAX_TEXT)}` : text;
+  return attacker ? capturesResponse(attacker.mitm, attacker.victim) : { refused: [], captures: [] };
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
