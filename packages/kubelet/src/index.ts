@@ -1,7 +1,7 @@
 // @hubspoke/kubelet: the node agent as a library (startKubelet) — registration, lease, pod sync, server.
 export { startKubelet } from './kubelet.ts';
 export type { KubeletDependencies, KubeletHandle } from './kubelet.ts';
-export { resolveKubeletConfig, profileDefaults, defaultNodeIP, KubeletConfigError } from './config.ts';
+export { resolveKubeletConfig, profileDefaults, defaultNodeIP, KubeletConfigError, KUBELET_FEATURE_GATE_DEFAULTS } from './config.ts';
 export type { AuthorizationMode, BackoffBounds, DefaultsProfile, KubeletConfig, KubeletConfigInput } from './config.ts';
 export { loadKubeletConfigurationFile, parseKubeletConfiguration } from './kubelet-configuration.ts';
 export { parseKubeletArgs, type ParsedKubeletArgs } from './bin/flags.ts';

@@ -124,7 +124,7 @@ function perNode(attack: string, outcome: string): Record<string, string> {
 }
 
 describe('auditConfiguration on the lab profiles', () => {
-  it('kubernetes-defaults: the kubelet flags\' defaults and an unverified kubelet connection let every attack through', async () => {
+  it('kubernetes-defaults: the kubelet flags\' defaults and an unverified kubelet connection let every attack through but those blocked by design', async () => {
     const report = await audit(PROFILES['kubernetes-defaults']);
     expect(statuses(report)).toEqual({ '1.2.1': 'WARN', '1.2.4': 'PASS', '1.2.5': 'FAIL', '1.2.6': 'PASS', '1.2.7': 'PASS', '1.2.8': 'PASS', egress: 'WARN' });
     for (const node of NODES) {
@@ -138,6 +138,10 @@ describe('auditConfiguration on the lab profiles', () => {
       ...perNode('mitm-read-output', 'succeeds'),
       'proxy-sniff': 'succeeds',
       'proxy-impersonate': 'succeeds',
+      ...perNode('nodes-proxy-exec', 'succeeds'),
+      'rogue-node': 'succeeds',
+      'upgrade-redirect': 'blocked',
+      'token-replay': 'blocked',
     });
     const anonymous = report.controls.find((c) => c.id === '4.2.1' && c.node === 'node-1');
     expect(anonymous?.evidence).toBe('--anonymous-auth=true (default without --config)');
@@ -158,6 +162,11 @@ describe('auditConfiguration on the lab profiles', () => {
       ...perNode('mitm-read-output', 'blocked'),
       'proxy-sniff': 'succeeds',
       'proxy-impersonate': 'succeeds',
+      // Webhook kubelets authorize a WebSocket exec as `get`: no released flag closes that.
+      ...perNode('nodes-proxy-exec', 'succeeds'),
+      'rogue-node': 'succeeds',
+      'upgrade-redirect': 'blocked',
+      'token-replay': 'blocked',
     });
     const readOutput = report.predictions.find((p) => p.attack === 'mitm-read-output' && p.node === 'node-2');
     expect(readOutput?.because).toEqual(['1.2.5', 'egress=direct', '4.2.1']);
@@ -168,12 +177,14 @@ describe('auditConfiguration on the lab profiles', () => {
     expect(report.controls.find((c) => c.id === '4.2.4' && c.node === 'node-1')?.evidence).toBe('readOnlyPort: 0 (KubeletConfiguration default)');
   });
 
-  it('hardened: every control passes and every attack is blocked', async () => {
+  it('hardened: every control passes and every attack is blocked but `get nodes/proxy` exec, which no released flag closes', async () => {
     const report = await audit(PROFILES.hardened);
     expect(report.controls.filter((c) => c.status !== 'PASS')).toEqual([]);
     expect(report.controls.map((c) => c.id)).toContain('4.2.11');
-    expect(report.predictions.filter((p) => p.outcome !== 'blocked')).toEqual([]);
-    expect(report.predictions).toHaveLength(4 * NODES.length + 3);
+    expect(report.predictions.filter((p) => p.outcome !== 'blocked').map((p) => `${p.attack}@${p.node}`)).toEqual(NODES.map((n) => `nodes-proxy-exec@${n}`));
+    expect(report.predictions).toHaveLength(5 * NODES.length + 6);
+    const rogue = report.predictions.find((p) => p.attack === 'rogue-node');
+    expect(rogue?.because).toEqual(['1.2.5', 'egress=konnectivity']);
     const observe = report.predictions.find((p) => p.attack === 'mitm-observe');
     expect(observe?.because).toEqual(['1.2.5', 'egress=konnectivity']);
     expect(report.controls.find((c) => c.id === 'egress')?.evidence).toBe(
@@ -181,13 +192,13 @@ describe('auditConfiguration on the lab profiles', () => {
     );
   });
 
-  it('wide-open: an AlwaysAllow apiserver and anonymous AlwaysAllow kubelets fail every authorization control', async () => {
+  it('wide-open: an AlwaysAllow apiserver and anonymous AlwaysAllow kubelets fail every authorization control and let every attack through but those blocked by design', async () => {
     const report = await audit(PROFILES['wide-open']);
     expect(statuses(report)).toEqual({ '1.2.1': 'WARN', '1.2.4': 'FAIL', '1.2.5': 'FAIL', '1.2.6': 'FAIL', '1.2.7': 'FAIL', '1.2.8': 'FAIL', egress: 'WARN' });
     for (const node of NODES) {
       expect(statuses(report, node)).toEqual({ '4.2.1': 'FAIL', '4.2.2': 'FAIL', '4.2.3': 'FAIL', '4.2.4': 'WARN', '4.2.9': 'WARN', '4.2.10': 'FAIL', '4.2.11': 'WARN' });
     }
-    expect(report.predictions.every((p) => p.outcome === 'succeeds')).toBe(true);
+    expect(report.predictions.filter((p) => p.outcome === 'blocked').map((p) => p.attack)).toEqual(['upgrade-redirect', 'token-replay']);
     expect(report.controls.find((c) => c.id === '4.2.4' && c.node === 'node-2')?.evidence).toBe('--read-only-port=10255');
   });
 });

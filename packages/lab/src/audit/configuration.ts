@@ -23,6 +23,8 @@ export interface ApiserverFacts {
   egress: Setting<EgressMode>;
   /** `--ssh-known-hosts-file` is set (only meaningful for SSH egress). */
   sshKnownHosts: Setting<boolean>;
+  /** The KubeletCertCNValidation gate (KEP-4872): a verified kubelet certificate must also be the dialled node's. */
+  kubeletCertCNValidation: Setting<boolean>;
 }
 
 /** One kubelet's settings that decide the controls and predictions. */
@@ -30,6 +32,10 @@ export interface KubeletFacts {
   node: string;
   anonymousAuth: Setting<boolean>;
   authorizationMode: Setting<KubeletAuthorizationMode>;
+  /** Bearer tokens are checked with a TokenReview at the apiserver. */
+  authenticationTokenWebhook: Setting<boolean>;
+  /** hubspoke's KubeletWebsocketUpgradeCreatePermission gate: a WebSocket exec/attach/port-forward also needs `create`. */
+  websocketUpgradeCreatePermission: Setting<boolean>;
   clientCA: Setting<boolean>;
   readOnlyPort: Setting<number>;
   /** A serving certificate and key were given (files or, in-process, PEM). */

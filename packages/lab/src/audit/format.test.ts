@@ -13,12 +13,15 @@ const config: AuditedConfiguration = {
     kubeletCertificateAuthority: seen(false, '--kubelet-certificate-authority not set'),
     egress: seen<'direct'>('direct', 'no --egress-selector-config-file, no --ssh-user'),
     sshKnownHosts: seen(false),
+    kubeletCertCNValidation: seen(false, '--feature-gates: KubeletCertCNValidation=false (default)'),
   },
   kubelets: [
     {
       node: 'node-1',
       anonymousAuth: seen(false),
       authorizationMode: seen<'Webhook'>('Webhook'),
+      authenticationTokenWebhook: seen(true),
+      websocketUpgradeCreatePermission: seen(false),
       clientCA: seen(true),
       readOnlyPort: seen(0),
       servingCertificate: seen(false, '--tls-cert-file not set; --tls-private-key-file not set'),
@@ -48,7 +51,7 @@ describe('formatAuditText', () => {
   it('ends with the predictions, their reasons and a summary', () => {
     expect(text).toContain('[SUCCEEDS] mitm-observe: The apiserver dials kubelets directly and does not verify their serving certificates, so it completes TLS with the attacker\'s (C9). (because 1.2.5, egress=direct)');
     expect(text).toContain('[BLOCKED] kubelet-anonymous-read on node-1: ');
-    expect(text.slice(text.indexOf('== Summary =='))).toBe('== Summary ==\n10 checks PASS\n1 checks FAIL\n3 checks WARN\n3 of 7 attack predictions succeed\n');
+    expect(text.slice(text.indexOf('== Summary =='))).toBe('== Summary ==\n10 checks PASS\n1 checks FAIL\n3 checks WARN\n5 of 11 attack predictions succeed\n');
   });
 });
 

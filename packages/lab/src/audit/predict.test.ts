@@ -4,7 +4,7 @@ import { predictAttacks, type Prediction } from './predict.ts';
 
 const seen = <T>(value: T) => ({ value, evidence: String(value) });
 
-function apiserver(over: { modes?: ApiserverFacts['authorizationModes']['value']; ca?: boolean; egress?: ApiserverFacts['egress']['value']; knownHosts?: boolean } = {}): ApiserverFacts {
+function apiserver(over: { modes?: ApiserverFacts['authorizationModes']['value']; ca?: boolean; cnCheck?: boolean; egress?: ApiserverFacts['egress']['value']; knownHosts?: boolean } = {}): ApiserverFacts {
   return {
     anonymousAuth: seen(true),
     authorizationModes: seen(over.modes ?? ['Node', 'RBAC']),
@@ -12,14 +12,17 @@ function apiserver(over: { modes?: ApiserverFacts['authorizationModes']['value']
     kubeletCertificateAuthority: seen(over.ca ?? false),
     egress: seen(over.egress ?? 'direct'),
     sshKnownHosts: seen(over.knownHosts ?? false),
+    kubeletCertCNValidation: seen(over.cnCheck ?? false),
   };
 }
 
-function kubelet(over: { anonymous?: boolean; mode?: 'AlwaysAllow' | 'Webhook'; readOnlyPort?: number; node?: string } = {}): KubeletFacts {
+function kubelet(over: { anonymous?: boolean; mode?: 'AlwaysAllow' | 'Webhook'; tokenWebhook?: boolean; createCheck?: boolean; readOnlyPort?: number; node?: string } = {}): KubeletFacts {
   return {
     node: over.node ?? 'node-1',
     anonymousAuth: seen(over.anonymous ?? false),
     authorizationMode: seen(over.mode ?? 'Webhook'),
+    authenticationTokenWebhook: seen(over.tokenWebhook ?? over.mode !== 'AlwaysAllow'),
+    websocketUpgradeCreatePermission: seen(over.createCheck ?? false),
     clientCA: seen(true),
     readOnlyPort: seen(over.readOnlyPort ?? 0),
     servingCertificate: seen(false),
@@ -49,7 +52,51 @@ describe('predictAttacks', () => {
       'mitm-read-output@b',
       'proxy-sniff',
       'proxy-impersonate',
+      'nodes-proxy-exec@a',
+      'nodes-proxy-exec@b',
+      'rogue-node',
+      'upgrade-redirect',
+      'token-replay',
     ]);
+  });
+
+  it('lets a `get nodes/proxy` token exec through a WebSocket unless the kubelet asks for `create`', () => {
+    const cases: [Parameters<typeof kubelet>[0], ApiserverFacts['authorizationModes']['value'], string][] = [
+      [{ mode: 'Webhook', createCheck: false }, ['Node', 'RBAC'], 'succeeds'],
+      [{ mode: 'Webhook', createCheck: true }, ['Node', 'RBAC'], 'blocked'],
+      [{ mode: 'Webhook', createCheck: true }, ['AlwaysAllow'], 'succeeds'],
+      [{ mode: 'AlwaysAllow', anonymous: true, createCheck: true }, ['Node', 'RBAC'], 'succeeds'],
+      // No token webhook: the token is ignored; without anonymous auth the request is refused before authorization.
+      [{ mode: 'Webhook', tokenWebhook: false, anonymous: false }, ['Node', 'RBAC'], 'blocked'],
+      [{ mode: 'Webhook', tokenWebhook: false, anonymous: true }, ['Node', 'RBAC'], 'blocked'],
+    ];
+    for (const [k, modes, outcome] of cases) {
+      const p = predict({ apiserver: apiserver({ modes }), kubelets: [kubelet(k)] }, 'nodes-proxy-exec', 'node-1');
+      expect({ k, modes, outcome: p.outcome }).toEqual({ k, modes, outcome });
+    }
+    const gated = predict({ apiserver: apiserver(), kubelets: [kubelet({ createCheck: true })] }, 'nodes-proxy-exec', 'node-1');
+    expect(gated.because).toContain('KubeletWebsocketUpgradeCreatePermission=true');
+    expect(gated.reason).toContain('needs `create`');
+  });
+
+  it('lets a rogue node answer for another unless the path is tunnelled or the CN is checked', () => {
+    const rogue = (over: Parameters<typeof apiserver>[0]) => predict({ apiserver: apiserver(over), kubelets: [] }, 'rogue-node');
+    expect(rogue({ ca: false }).outcome).toBe('succeeds');
+    expect(rogue({ ca: true }).outcome).toBe('succeeds');
+    expect(rogue({ ca: true, cnCheck: true }).outcome).toBe('blocked');
+    expect(rogue({ ca: false, cnCheck: true }).outcome).toBe('succeeds');
+    expect(rogue({ ca: true, egress: 'konnectivity' }).outcome).toBe('blocked');
+    expect(rogue({ ca: true, cnCheck: true }).because).toContain('KubeletCertCNValidation=true');
+  });
+
+  it('never predicts a followed redirect or a replayed pod token, and says why', () => {
+    for (const over of [{}, { ca: true }, { ca: true, cnCheck: true }, { egress: 'ssh' as const }]) {
+      const config = { apiserver: apiserver(over), kubelets: [] };
+      expect(predict(config, 'upgrade-redirect').outcome).toBe('blocked');
+      expect(predict(config, 'upgrade-redirect').because[0]).toBe('CVE-2020-8559');
+      expect(predict(config, 'token-replay')).toMatchObject({ outcome: 'blocked', because: ['bound-token'] });
+    }
+    expect(predict({ apiserver: apiserver(), kubelets: [] }, 'upgrade-redirect').reason).toMatch(/^The malicious kubelet is dialled .* since the CVE-2020-8559 fix/);
   });
 
   it('lets anonymous kubelet requests through only with anonymous auth and an authorizer that allows system:anonymous', () => {

@@ -25,7 +25,7 @@ interface Decided {
 }
 
 /** The attacks that depend on a kubelet's own settings are predicted per node; the rest once. */
-export const PER_NODE_ATTACKS: ReadonlySet<AttackId> = new Set(['kubelet-anonymous-read', 'kubelet-anonymous-exec', 'kubelet-readonly-read', 'mitm-read-output']);
+export const PER_NODE_ATTACKS: ReadonlySet<AttackId> = new Set(['kubelet-anonymous-read', 'kubelet-anonymous-exec', 'kubelet-readonly-read', 'mitm-read-output', 'nodes-proxy-exec']);
 
 /** Every attack of the catalogue, in its order, per node where that matters. */
 export function predictAttacks(config: AuditedConfiguration): Prediction[] {
@@ -62,7 +62,77 @@ function decide(attack: AttackId, api: ApiserverFacts, kubelet?: KubeletFacts): 
       return api.egress.value === 'direct'
         ? { yes: true, because: ['egress=direct'], reason: 'With the https: prefix the apiserver dials the pod directly and does not verify its certificate (C12), so it accepts the impersonator\'s answer.' }
         : { yes: false, because: [`egress=${api.egress.value}`], reason: `The apiserver reaches the pod through the ${tunnel(api)}; an impersonator on the network is never dialled.` };
+    case 'nodes-proxy-exec':
+      return getNodesProxyExecs(api, kubelet!);
+    case 'rogue-node':
+      return rogueAnswers(api);
+    case 'upgrade-redirect':
+      return redirectFollowed(api);
+    case 'token-replay':
+      return { yes: false, because: ['bound-token'], reason: byDesign('token-replay') };
   }
+}
+
+/** A token bound only to `get nodes/proxy` (a monitoring agent's), on the kubelet's port. */
+function getNodesProxyExecs(api: ApiserverFacts, k: KubeletFacts): Decided {
+  const gate = k.websocketUpgradeCreatePermission.value;
+  const verb = gate ? 'create' : 'get';
+  const because = ['4.2.1', '4.2.2', `KubeletWebsocketUpgradeCreatePermission=${gate}`];
+  const subject: Subject | undefined = k.authenticationTokenWebhook.value ? 'token-holder' : k.anonymousAuth.value ? 'anonymous' : undefined;
+  if (!subject) return { yes: false, because, reason: `${k.node}'s kubelet checks no bearer tokens and refuses requests without other credentials (401).` };
+  const who = subject === 'token-holder' ? 'the token\'s ServiceAccount (a TokenReview)' : 'system:anonymous (it checks no bearer tokens)';
+  const upgrade = gate ? 'with KubeletWebsocketUpgradeCreatePermission a WebSocket exec needs `create`' : 'a WebSocket exec starts as a GET, so it is authorized as `get`';
+  if (k.authorizationMode.value === 'AlwaysAllow') {
+    return { yes: true, because, reason: `${k.node}'s kubelet takes the request as ${who} and its AlwaysAllow authorizer allows it, whatever the verb.` };
+  }
+  const verdict = apiserverVerdict(api.authorizationModes.value, subject, verb);
+  const modes = api.authorizationModes.value.join(',');
+  return verdict === 'allow'
+    ? { yes: true, because: [...because, '1.2.6'], reason: `${k.node}'s kubelet takes the request as ${who}; ${upgrade}, and the apiserver's ${modes} authorization allows ${verb} nodes/proxy.` }
+    : { yes: false, because: [...because, '1.2.6'], reason: `${k.node}'s kubelet takes the request as ${who}; ${upgrade}, which the apiserver's ${modes} authorization does not allow (403).` };
+}
+
+/** Whether the apiserver, dialling a node, completes TLS with a rogue node's cluster-signed certificate. */
+function rogueAnswers(api: ApiserverFacts): Decided {
+  const because = ['1.2.5', `egress=${api.egress.value}`];
+  if (api.egress.value !== 'direct') return { yes: false, because, reason: `The apiserver reaches kubelets through the ${tunnel(api)}; a rogue answering on the node network is never dialled.` };
+  if (!api.kubeletCertificateAuthority.value) {
+    return { yes: true, because, reason: 'The apiserver does not verify kubelet serving certificates, so it takes any answer at the node\'s address, the rogue node\'s included.' };
+  }
+  const gate = api.kubeletCertCNValidation.value;
+  const withGate = [...because, `KubeletCertCNValidation=${gate}`];
+  return gate
+    ? { yes: false, because: withGate, reason: 'KubeletCertCNValidation asks whose certificate it is: CN system:node:<rogue> is not the node dialled, so the apiserver hangs up.' }
+    : { yes: true, because: withGate, reason: '--kubelet-certificate-authority checks the chain and the address, and the rogue\'s cluster-signed certificate lists the victim\'s address: nothing asks whose certificate it is.' };
+}
+
+function redirectFollowed(api: ApiserverFacts): Decided {
+  const reached = rogueAnswers(api);
+  const because = ['CVE-2020-8559', ...reached.because];
+  return reached.yes
+    ? { yes: false, because, reason: `The malicious kubelet is dialled and answers the exec upgrade with a redirect, but ${lowerFirst(byDesign('upgrade-redirect'))}` }
+    : { yes: false, because, reason: `No malicious kubelet is dialled: ${lowerFirst(reached.reason)} (and since the CVE-2020-8559 fix a redirect would not be followed anyway).` };
+}
+
+function byDesign(attack: AttackId): string {
+  return ATTACKS.find((a) => a.id === attack)!.blockedByDesign!;
+}
+
+/** Whom a kubelet takes the request for. */
+type Subject = 'token-holder' | 'anonymous';
+
+/**
+ * The apiserver's answer to a kubelet's SubjectAccessReview on nodes/proxy, in --authorization-mode order: the
+ * token holder is granted `get nodes/proxy` by RBAC (the attack's premise) and nothing else; system:anonymous
+ * nothing; Node has no opinion on either.
+ */
+function apiserverVerdict(modes: readonly string[], subject: Subject, verb: 'get' | 'create'): 'allow' | 'deny' | 'no-opinion' {
+  for (const mode of modes) {
+    if (mode === 'AlwaysAllow') return 'allow';
+    if (mode === 'AlwaysDeny') return 'deny';
+    if (mode === 'RBAC' && subject === 'token-holder' && verb === 'get') return 'allow';
+  }
+  return 'no-opinion';
 }
 
 /** Whether a kubelet serves a request that carries no credentials at all. */
@@ -73,7 +143,7 @@ function kubeletServesAnonymous(api: ApiserverFacts, k: KubeletFacts): Decided {
   if (k.authorizationMode.value === 'AlwaysAllow') {
     return { yes: true, because: ['4.2.1', '4.2.2'], reason: `${k.node}'s kubelet takes requests without credentials as system:anonymous and its AlwaysAllow authorizer lets them do anything.` };
   }
-  const verdict = apiserverVerdictOnAnonymous(api.authorizationModes.value);
+  const verdict = apiserverVerdict(api.authorizationModes.value, 'anonymous', 'get');
   const modes = api.authorizationModes.value.join(',');
   return verdict === 'allow'
     ? { yes: true, because: ['4.2.1', '4.2.2', '1.2.6'], reason: `${k.node}'s kubelet asks the apiserver about system:anonymous, and the apiserver's ${modes} authorization allows it (AlwaysAllow answers first).` }
@@ -82,15 +152,6 @@ function kubeletServesAnonymous(api: ApiserverFacts, k: KubeletFacts): Decided {
         because: ['4.2.1', '4.2.2', '1.2.6'],
         reason: `${k.node}'s kubelet asks the apiserver about system:anonymous, and the apiserver's ${modes} authorization ${verdict === 'deny' ? 'denies it (AlwaysDeny answers first)' : 'gives it nothing'} (403).`,
       };
-}
-
-/** The apiserver's answer to a SubjectAccessReview for system:anonymous on nodes/proxy. */
-function apiserverVerdictOnAnonymous(modes: readonly string[]): 'allow' | 'deny' | 'no-opinion' {
-  for (const mode of modes) {
-    if (mode === 'AlwaysAllow') return 'allow';
-    if (mode === 'AlwaysDeny') return 'deny';
-  }
-  return 'no-opinion';
 }
 
 function mitmObserves(api: ApiserverFacts): Decided {

@@ -17,8 +17,14 @@ describe('readApiserver', () => {
         kubeletCertificateAuthority: { value: false, evidence: '--kubelet-certificate-authority not set' },
         egress: { value: 'direct', evidence: 'no --egress-selector-config-file, no --ssh-user' },
         sshKnownHosts: { value: false, evidence: '--ssh-known-hosts-file not set' },
+        kubeletCertCNValidation: { value: false, evidence: '--feature-gates: KubeletCertCNValidation=false (default)' },
       },
     });
+  });
+
+  it('reads the KubeletCertCNValidation gate from --feature-gates', () => {
+    const result = readApiserver({ argv: ['--feature-gates=KubeletCertCNValidation=true'] }, noFiles);
+    expect(result.kind === 'ok' && result.facts.kubeletCertCNValidation).toEqual({ value: true, evidence: '--feature-gates: KubeletCertCNValidation=true' });
   });
 
   it('notes files as set by their paths without reading them, service-account keys included', () => {

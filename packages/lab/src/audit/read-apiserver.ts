@@ -1,7 +1,7 @@
 // The apiserver's side of an audit: a kube-apiserver command line (read with the apiserver's own parser) or the
 // ApiserverOptions the lab starts in-process, turned into the settings the controls judge. Files that flags name
 // are only noted as set, never read, except the egress selector configuration, whose contents pick the egress.
-import { parseApiserverArgs, type ApiserverOptions, type AuthorizationMode } from '@hubspoke/apiserver';
+import { FEATURE_GATE_DEFAULTS, parseApiserverArgs, type ApiserverOptions, type AuthorizationMode } from '@hubspoke/apiserver';
 import { takeFlag } from './argv.ts';
 import type { ApiserverFacts, Setting } from './configuration.ts';
 import { egressModeOf } from './egress-mode.ts';
@@ -64,6 +64,15 @@ function optionsView(options: ApiserverOptions): { kind: 'ok'; view: View } {
   };
 }
 
+/** A feature gate's value: given, or the apiserver's default for it. */
+function gate(view: View, name: keyof typeof FEATURE_GATE_DEFAULTS): Setting<boolean> {
+  const given = view.options.featureGates?.[name];
+  const flag = view.name('featureGates', '--feature-gates');
+  return given === undefined
+    ? { value: FEATURE_GATE_DEFAULTS[name], evidence: `${flag}: ${name}=${FEATURE_GATE_DEFAULTS[name]} (default)` }
+    : { value: given, evidence: `${flag}: ${name}=${given}` };
+}
+
 function facts(view: View): ReadResult<ApiserverFacts> {
   const { options } = view;
   const anonymous = options.anonymousAuth ?? true;
@@ -100,6 +109,7 @@ function facts(view: View): ReadResult<ApiserverFacts> {
       kubeletCertificateAuthority: file('kubeletCertificateAuthority', '--kubelet-certificate-authority'),
       egress: { value: egress.mode, evidence: `${egressSource}${egress.detail}` },
       sshKnownHosts: file('sshKnownHosts', '--ssh-known-hosts-file'),
+      kubeletCertCNValidation: gate(view, 'KubeletCertCNValidation'),
     },
   };
 }

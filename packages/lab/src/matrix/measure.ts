@@ -1,7 +1,7 @@
 // From what happened to outcomes: each attack of the catalogue judged on its own success sentence (attacks.ts)
 // against what the attacker actually got, with the evidence kept. Pure: the runner gathers the observations.
-import type { AttackId, AttackOutcome, ProbeName, ScanReport } from '@hubspoke/attacker';
-import { firstBytes, type AttackerReport, type CapturedRequestView, type MitmView } from './attacker-host-protocol.ts';
+import type { AttackId, AttackOutcome, NodesProxyExecResult, ProbeName, ScanReport, TokenReplayResult } from '@hubspoke/attacker';
+import { firstBytes, type AttackerReport, type CapturedRequestView, type MitmView, type RogueView } from './attacker-host-protocol.ts';
 import type { ExecResult } from './apiserver-exec.ts';
 import type { Evidence } from './report.ts';
 
@@ -42,6 +42,12 @@ export interface Observations {
   attacker: AttackerReport;
   /** A line that every log of the logging pod contains. */
   logMarker: string;
+  /** The WebSocket exec of `echo <secret>` on this node's kubelet with a token allowed only `get nodes/proxy`. */
+  nodesProxyExec: { result: NodesProxyExecResult; secret: string };
+  /** What the user got, and what the compromised node saw at this node's address, while it answered for the nodes. */
+  rogue: { logs: UserResponse; exec: ExecResult; view: RogueView | undefined; forgedLog: string };
+  /** A pod's token presented before and after the pod was deleted. */
+  tokenReplay: { pod: string; before: TokenReplayResult; after: TokenReplayResult };
 }
 
 /** A measured outcome and its evidence. */
@@ -65,6 +71,14 @@ export function measure(attack: AttackId, o: Observations): Measurement {
       return proxySniff(o);
     case 'proxy-impersonate':
       return proxyImpersonate(o);
+    case 'nodes-proxy-exec':
+      return nodesProxyExecMeasured(o);
+    case 'rogue-node':
+      return rogueNode(o);
+    case 'upgrade-redirect':
+      return upgradeRedirect(o);
+    case 'token-replay':
+      return tokenReplay(o);
   }
 }
 
@@ -169,6 +183,82 @@ function proxyImpersonate(o: Observations): Measurement {
         : `${answered === 0 ? 'the impersonator was never dialled' : `the impersonator answered ${answered} time${answered === 1 ? '' : 's'} but the user did not get its body`}; ${user}`,
       statuses: [proxy.https.status],
       bytes: firstBytes(proxy.https.body),
+    },
+  };
+}
+
+function nodesProxyExecMeasured(o: Observations): Measurement {
+  const { result, secret } = o.nodesProxyExec;
+  const target = result.url.replace(/\?.*$/, '');
+  if (result.outcome === 'executed') {
+    const ran = result.output.includes(secret);
+    return {
+      outcome: ran ? 'succeeds' : 'blocked',
+      evidence: {
+        summary: `WebSocket exec with the get-nodes/proxy token: ${target} → 101 (${result.subprotocol}); ${ran ? `the command ran and printed "${secret}"` : `no output${result.failure ? ` (${result.failure})` : ''}`}`,
+        statuses: [101],
+        bytes: firstBytes(result.output || result.failure || ''),
+      },
+    };
+  }
+  const answer = result.outcome === 'error' ? `no answer (${result.error})` : `${result.status} ${result.outcome}`;
+  return {
+    outcome: 'blocked',
+    evidence: { summary: `WebSocket exec with the get-nodes/proxy token: ${target} → ${answer}`, statuses: [result.outcome === 'error' ? null : result.status], ...(result.outcome !== 'error' ? { bytes: firstBytes(result.text) } : {}) },
+  };
+}
+
+function rogueSeen(view: RogueView | undefined): string {
+  if (!view || view.connections === 0) return 'no connection of the apiserver reached the compromised node at this address';
+  const cns = view.clientCNs.length > 0 ? ` presenting ${view.clientCNs.join(', ')}` : '';
+  const requests = view.requests.map((r) => `${r.method} ${r.target.split('?')[0]} → ${r.status}`).join('; ');
+  return `the apiserver connected ${view.connections} time${view.connections === 1 ? '' : 's'}${cns}${requests ? `: ${requests}` : ' and sent no request'}`;
+}
+
+function rogueNode(o: Observations): Measurement {
+  const { logs, view, forgedLog } = o.rogue;
+  const fooled = logs.status === 200 && logs.body === forgedLog;
+  const user = `the user's pods/…/log → ${logs.status ?? 'no answer'}${fooled ? '' : `: ${firstBytes(statusMessage(logs.body), 240)}`}`;
+  return {
+    outcome: fooled ? 'succeeds' : 'blocked',
+    evidence: { summary: `${rogueSeen(view)}; ${user}`, statuses: [logs.status], bytes: firstBytes(logs.body) },
+  };
+}
+
+function upgradeRedirect(o: Observations): Measurement {
+  const { exec, view } = o.rogue;
+  const arrivals = o.attacker.redirectArrivals;
+  const redirected = (view?.requests ?? []).filter((r) => r.upgrade && r.status === 302).length;
+  const user = `the user's exec → ${exec.status ?? 'no answer'}${exec.error ? ` (${firstBytes(statusMessage(exec.error), 240)})` : ''}`;
+  const summary = `${redirected > 0 ? `the compromised node answered ${redirected} exec upgrade${redirected === 1 ? '' : 's'} with 302` : rogueSeen(view)}; ${user}; ${arrivals.length} connection${arrivals.length === 1 ? '' : 's'} reached the redirect target`;
+  return { outcome: arrivals.length > 0 ? 'succeeds' : 'blocked', evidence: { summary, statuses: [exec.status], ...(exec.error ? { bytes: firstBytes(exec.error) } : {}) } };
+}
+
+/** A Status body's message (what kubectl prints), or the text itself. */
+function statusMessage(body: string): string {
+  try {
+    const status = JSON.parse(body) as { kind?: string; message?: unknown };
+    if (status.kind === 'Status' && typeof status.message === 'string') return status.message;
+  } catch {
+    // not a Status
+  }
+  return body.trim();
+}
+
+function replayText(r: TokenReplayResult): string {
+  if (r.outcome === 'accepted') return `${r.status} as ${r.user.username}`;
+  if (r.outcome === 'error') return `no answer (${r.error})`;
+  return `${r.status} ${r.text}`;
+}
+
+function tokenReplay(o: Observations): Measurement {
+  const { pod, before, after } = o.tokenReplay;
+  const status = (r: TokenReplayResult): number | null => (r.outcome === 'error' ? null : r.status);
+  return {
+    outcome: after.outcome === 'accepted' ? 'succeeds' : 'blocked',
+    evidence: {
+      summary: `SelfSubjectReview with pod ${pod}'s token: while the pod ran → ${replayText(before)}; after it was deleted → ${replayText(after)}`,
+      statuses: [status(before), status(after)],
     },
   };
 }

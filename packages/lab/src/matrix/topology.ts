@@ -2,7 +2,7 @@
 // attacker router, and one node host behind it holding every kubelet on its own address.
 //
 //   control plane 10.210.N.1 ── .2 router 10.211.N.1 ── .2 node host
-//   node addresses 10.212.N.(i+1) on the node host's `lo`; pods 10.213.N.(32·i)/27 (AnyIP)
+//   node addresses 10.212.N.(i+1) on the node host's `lo`; pods 10.213.N.(16·i)/28 (AnyIP)
 //
 // The control plane routes the node and pod networks via the router (host-gw), so the direct path crosses it.
 // The node host's own connections (kubelets and agents calling the control plane) leave from 10.211.N.2, which
@@ -32,8 +32,8 @@ export interface MatrixTopology {
   close(): Promise<void>;
 }
 
-/** Up to 8 nodes: a /27 of pods each in the cluster's /24. */
-export const MAX_NODES = 8;
+/** Up to 16 nodes: a /28 of pods each in the cluster's /24. */
+export const MAX_NODES = 16;
 
 // freeOctet reads the addresses in use, createNetns adds them: two clusters set up at once could both pick one.
 let setupLock: Promise<unknown> = Promise.resolve();
@@ -84,7 +84,7 @@ async function build(tag: string): Promise<MatrixTopology> {
       routerIP: router.nsIP,
       routerNodeSide: node.hostIP,
       nodeAddress: (i) => `10.212.${n}.${i + 1}`,
-      podCIDR: (i) => `10.213.${n}.${32 * i}/27`,
+      podCIDR: (i) => `10.213.${n}.${16 * i}/28`,
       nodeNetwork,
       podNetwork,
       async intercept(on) {
