@@ -148,6 +148,7 @@ export const ATTACK_SCENARIOS: Scenario[] = [
   {
     id: 'nodes-proxy-get-exec',
     claims: ['C10'],
+    attack: 'nodes-proxy-exec',
     title: '`get nodes/proxy` is not read-only: it runs commands over a WebSocket',
     claim: 'Kubelet authorization maps HTTP methods to verbs, and a WebSocket exec starts as a GET, so an identity allowed only to get nodes/proxy (monitoring agents often are) can run commands in every pod of the node, straight on the kubelet and through the apiserver\'s node proxy.',
     topology: { profile: 'kubernetes-defaults' },
@@ -182,6 +183,7 @@ export const ATTACK_SCENARIOS: Scenario[] = [
   {
     id: 'rogue-node',
     claims: ['C10'],
+    attack: 'rogue-node',
     title: 'A node with a cluster-signed certificate answers for another node',
     claim: '--kubelet-certificate-authority checks that the certificate comes from the cluster CA and names the address dialled, not whose it is: a compromised node that got a serving certificate naming another node\'s address (approvers rarely check IPs) can answer for that node.',
     topology: { profile: 'hardened', egress: 'direct', attackerOnNode1: 'vacant' },
@@ -210,6 +212,7 @@ export const ATTACK_SCENARIOS: Scenario[] = [
   {
     id: 'rogue-node-cn-check',
     claims: ['C10'],
+    attack: 'rogue-node',
     title: 'KubeletCertCNValidation asks whose certificate it is',
     claim: 'KEP-4872 (not in a Kubernetes release yet) makes the apiserver require the kubelet certificate\'s CN to be system:node:<the node dialled>; the rogue node\'s honest CN gives it away.',
     topology: { profile: 'hardened', egress: 'direct', apiserverArgs: ['--feature-gates=KubeletCertCNValidation=true'], attackerOnNode1: 'vacant' },
@@ -237,6 +240,7 @@ export const ATTACK_SCENARIOS: Scenario[] = [
   {
     id: 'upgrade-redirect',
     claims: ['C8', 'C9'],
+    attack: 'upgrade-redirect',
     title: 'A malicious kubelet redirects an exec upgrade elsewhere (CVE-2020-8559)',
     claim: 'Whoever answers for a node can answer the apiserver\'s exec upgrade with a redirect to another host, hoping the apiserver follows it with its credentials. Since the fix the apiserver refuses any non-101 answer to an upgrade instead of following it.',
     topology: { profile: 'kubernetes-defaults', attackerOnNode1: 'vacant' },

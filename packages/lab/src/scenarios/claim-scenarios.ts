@@ -72,6 +72,7 @@ export const CLAIM_SCENARIOS: Scenario[] = [
   {
     id: 'serviceaccount-token',
     claims: ['C4'],
+    attack: 'token-replay',
     title: 'A pod reaches the apiserver with its ServiceAccount\'s token',
     claim: 'Each pod gets a token for its ServiceAccount, bound to the pod, with the cluster CA to verify the apiserver; when the pod is gone, so is the token\'s validity.',
     topology: { profile: 'kubernetes-defaults' },
