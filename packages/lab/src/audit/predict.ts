@@ -87,8 +87,9 @@ function getNodesProxyExecs(api: ApiserverFacts, k: KubeletFacts): Decided {
   }
   const verdict = apiserverVerdict(api.authorizationModes.value, subject, verb);
   const modes = api.authorizationModes.value.join(',');
+  const subjectName = subject === 'token-holder' ? 'the ServiceAccount' : 'system:anonymous';
   return verdict === 'allow'
-    ? { yes: true, because: [...because, '1.2.6'], reason: `${k.node}'s kubelet takes the request as ${who}; ${upgrade}, and the apiserver's ${modes} authorization allows ${verb} nodes/proxy.` }
+    ? { yes: true, because: [...because, '1.2.6'], reason: `${k.node}'s kubelet takes the request as ${who}; ${upgrade}, and the apiserver's ${modes} authorization allows ${subjectName} to ${verb} nodes/proxy.` }
     : { yes: false, because: [...because, '1.2.6'], reason: `${k.node}'s kubelet takes the request as ${who}; ${upgrade}, which the apiserver's ${modes} authorization does not allow (403).` };
 }
 
