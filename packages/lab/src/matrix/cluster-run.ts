@@ -7,7 +7,8 @@
 // (forged logs, redirected upgrades) while the user does the same again; last, a pod's token replayed after the
 // pod is deleted. Each kubelet is one combination: its prediction comes from the audit of the configuration that
 // actually ran, its measurement from what the attacker got.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ATTACKS, DEFAULT_FORGED_LOG, type AttackId } from '@hubspoke/attacker';
 import type { ApiserverOptions } from '@hubspoke/apiserver';
@@ -64,11 +65,18 @@ export async function runCluster(options: ClusterRunOptions): Promise<Combinatio
   const processes: NetnsProcess[] = [];
   let topology: MatrixTopology | undefined;
   let cluster: Cluster | undefined;
+  let configDir: string | undefined;
   try {
     stage('network namespaces');
     topology = await createMatrixTopology();
     const t = topology;
     const plan = clusterPlan(options.cluster, options.dimensions);
+    // Both programs load their modules while the control plane starts; the node host then waits for its config.
+    configDir = await mkdtemp(join(tmpdir(), 'hubspoke-node-host-'));
+    const configPath = join(configDir, 'node-host.json');
+    const nodeHost = t.node.spawn(process.execPath, ['--import', TSX, NODE_HOST, configPath]);
+    const attackerHost = t.router.spawn(process.execPath, ['--import', TSX, ATTACKER_HOST, t.routerIP]);
+    processes.push(nodeHost, attackerHost);
     stage(`control plane (${plan.egress} egress)`);
     cluster = await startCluster({
       nodes: [],
@@ -93,13 +101,10 @@ export async function runCluster(options: ClusterRunOptions): Promise<Combinatio
       const parsed = loadHostKey(c.apiserver.config.sshPrivateKey!).parsed;
       hostConfig.ssh = { port: c.ssh!.port, user: LAB_SSH_USER, authorizedKeys: `${parsed.type} ${parsed.getPublicSSH().toString('base64')} ${LAB_SSH_USER}\n` };
     }
-    const configPath = join(c.dir, 'node-host.json');
-    await writeFile(configPath, JSON.stringify(hostConfig), { mode: 0o600 });
+    await writeFile(`${configPath}.part`, JSON.stringify(hostConfig), { mode: 0o600 });
+    await rename(`${configPath}.part`, configPath);
 
     stage(`${nodes.length} kubelets and the attacker`);
-    const nodeHost = t.node.spawn(process.execPath, ['--import', TSX, NODE_HOST, configPath]);
-    const attackerHost = t.router.spawn(process.execPath, ['--import', TSX, ATTACKER_HOST, t.routerIP]);
-    processes.push(nodeHost, attackerHost);
     const [, attackerReady] = await Promise.all([
       started(nodeHost, new RegExp(`^${NODE_HOST_READY} `, 'm'), 'the node host'),
       started(attackerHost, new RegExp(`^${ATTACKER_HOST_READY} (\\d+)$`, 'm'), 'the attacker'),
@@ -189,6 +194,7 @@ export async function runCluster(options: ClusterRunOptions): Promise<Combinatio
     await Promise.allSettled(processes.map((p) => p.stop(2000)));
     await cluster?.close().catch(() => undefined);
     await topology?.close();
+    if (configDir) await rm(configDir, { recursive: true, force: true });
   }
 }
 

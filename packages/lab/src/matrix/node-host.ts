@@ -2,8 +2,10 @@
 // network namespace. One process starts every kubelet of a cluster (each on its own address) and, per node, the
 // node side of the egress: a Konnectivity agent that dials the server from here and reaches its kubelet and pods
 // locally, or an sshd on the node's address. One process per cluster keeps the matrix's cost at one start each.
-// Prints NODE_HOST_READY once all of it runs; SIGTERM stops everything.
-import { readFileSync } from 'node:fs';
+// The runner starts it before the control plane exists, so its modules load meanwhile: a config file named but
+// not there yet is waited for (the runner renames it into place whole). Prints NODE_HOST_READY once all of it
+// runs; SIGTERM stops everything.
+import { existsSync, readFileSync } from 'node:fs';
 import { startKonnectivityAgent, type KonnectivityAgent } from '@hubspoke/konnectivity';
 import { startKubelet, type KubeletHandle } from '@hubspoke/kubelet';
 import { generateHostKeyPem, startSshd, type Sshd } from '@hubspoke/sshd';
@@ -15,7 +17,7 @@ if (!argument) {
   process.stderr.write('usage: node-host <config.json | JSON>\n');
   process.exit(2);
 }
-const config = JSON.parse(argument.trimStart().startsWith('{') ? argument : readFileSync(argument, 'utf8')) as NodeHostConfig;
+const config = JSON.parse(argument.trimStart().startsWith('{') ? argument : await whenWritten(argument)) as NodeHostConfig;
 const logger = pino({ level: process.env.NODE_HOST_LOG_LEVEL ?? 'warn' }, pino.destination(2));
 
 const kubelets: KubeletHandle[] = [];
@@ -68,4 +70,16 @@ try {
 } catch (err) {
   process.stderr.write(`node-host: ${(err as Error).stack ?? String(err)}\n`);
   await stop(1);
+}
+
+async function whenWritten(path: string, timeoutMs = 120_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(path)) {
+    if (Date.now() > deadline) {
+      process.stderr.write(`node-host: ${path} did not appear within ${timeoutMs} ms\n`);
+      process.exit(1);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return readFileSync(path, 'utf8');
 }
