@@ -1,8 +1,11 @@
-// docker-compose.yml is checked without a Docker engine, once for each egress block of .env (direct, konnectivity,
-// ssh): compose's own interpolation and profiles pick the services and their arguments; every service runs a
-// binary this repository ships, with arguments that binary's parser accepts; every /certs file named is one
-// `hubspoke certs` writes, and the egress wiring (socket, agents, SSH keys, node kubeconfigs) fits together.
+// docker-compose.yml is checked without a Docker engine, once for each combination of .env blocks (egress: direct,
+// konnectivity, ssh × kubelet-ca: unverified, verified): compose's own interpolation and profiles pick the services
+// and their arguments (the attacker's profile included); every service runs a binary this repository ships, with
+// arguments that binary's parser accepts; every /certs file named is one `hubspoke certs` writes, the egress wiring
+// (socket, agents, SSH keys, node kubeconfigs) fits together, and the networks and routes join the apiserver, the
+// router and the nodes the way the comments at the top of docker-compose.yml draw them.
 import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,77 +13,40 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseMitmArgs } from '@hubspoke/attacker';
 import { parseApiserverArgs, readEgressSelectorConfiguration } from '@hubspoke/apiserver';
 import { parseKubeProxyArgs } from '@hubspoke/kube-proxy';
 import { parseKubeletArgs } from '@hubspoke/kubelet';
+import { interpolate, loadComposeProject, parseDashboardArgs, parseNetArgs, readDotenv, serviceDependencies, type ComposeService as Service } from '@hubspoke/lab';
 import { loadHostKey, parseSshdArgs } from '@hubspoke/sshd';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'node_modules/.bin');
 
-interface Service {
-  command: string[];
-  profiles?: string[];
-  volumes?: string[];
-  ports?: string[];
-  network_mode?: string;
-  depends_on?: string[] | Record<string, unknown>;
-  networks?: Record<string, { ipv4_address?: string }>;
-}
 type Vars = Record<string, string>;
-
-/** The .env file: the assignments compose sees, and every `# egress: NAME` block (commented out or not). */
-function readDotenv(text: string): { active: Vars; modes: Record<string, Vars> } {
-  const active: Vars = {};
-  const modes: Record<string, Vars> = {};
-  let block: Vars | undefined;
-  for (const line of text.split('\n')) {
-    const header = /^# egress: (\w+)/.exec(line);
-    if (header) modes[header[1]] = block = {};
-    const assignment = /^(#?)([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (!assignment) continue;
-    if (block) block[assignment[2]] = assignment[3];
-    if (!assignment[1]) active[assignment[2]] = assignment[3];
-  }
-  return { active, modes };
-}
-
-/** Compose's interpolation (${VAR}, ${VAR:-x}, ${VAR-x}, ${VAR:+x}, ${VAR+x}, $VAR, $$) of every string in `value`. */
-function interpolate<T>(value: T, vars: Vars, used: Set<string>): T {
-  if (typeof value === 'string') {
-    return value.replace(/\$\$|\$\{([A-Za-z_]\w*)(?:(:?[-+])([^}$]*))?\}|\$([A-Za-z_]\w*)/g, (all, braced?: string, op?: string, word?: string, bare?: string) => {
-      if (all === '$$') return '$';
-      const name = (braced ?? bare)!;
-      used.add(name);
-      const set = name in vars;
-      const filled = set && vars[name] !== '';
-      if (op === ':-') return filled ? vars[name] : word!;
-      if (op === '-') return set ? vars[name] : word!;
-      if (op === ':+') return filled ? word! : '';
-      if (op === '+') return set ? word! : '';
-      return vars[name] ?? '';
-    }) as T;
-  }
-  if (Array.isArray(value)) return value.map((v) => interpolate(v, vars, used)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, vars, used)])) as T;
-  }
-  return value;
-}
 
 const composeText = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
 const dotenv = readDotenv(readFileSync(join(ROOT, '.env'), 'utf8'));
-const rawServices = (parse(composeText) as { services: Record<string, Service> }).services;
+const rawServices = (parse(composeText, { merge: true }) as { services: Record<string, Service> }).services;
 
-/** The services compose would start with `vars` as its .env, interpolated. */
-function servicesFor(vars: Vars): Record<string, Service> {
-  const profiles = (vars.COMPOSE_PROFILES ?? '').split(',').filter(Boolean);
-  const all = interpolate(rawServices, vars, new Set());
-  return Object.fromEntries(Object.entries(all).filter(([, s]) => !s.profiles || s.profiles.some((p) => profiles.includes(p))));
+/** Every combination of one block per .env group, with the services compose starts for it (and the attacker). */
+function combinations(): { egress: string; kubeletCA: string; vars: Vars; services: Record<string, Service>; withoutAttacker: string[] }[] {
+  return Object.entries(dotenv.groups.egress).flatMap(([egress, egressVars]) =>
+    Object.entries(dotenv.groups['kubelet-ca']).map(([kubeletCA, caVars]) => {
+      const vars = { ...egressVars, ...caVars };
+      return {
+        egress,
+        kubeletCA,
+        vars,
+        services: loadComposeProject({ composeText, vars, services: ['attacker'] }).services,
+        withoutAttacker: Object.keys(loadComposeProject({ composeText, vars }).services),
+      };
+    }),
+  );
 }
 
-const modes = Object.entries(dotenv.modes).map(([mode, vars]) => ({ mode, vars, services: servicesFor(vars) }));
+const modes = combinations();
 const flag = (svc: Service, name: string): string | undefined =>
   svc.command.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 
@@ -92,7 +58,12 @@ const PARSERS: Record<string, (args: string[]) => Parsed | Promise<Parsed>> = {
   kubelet: parseKubeletArgs,
   'kube-proxy': parseKubeProxyArgs,
   'hubspoke-sshd': parseSshdArgs,
+  // Subcommand bins: the subcommand's own parser.
+  'hubspoke-attacker': ([sub, ...args]) => (sub === 'mitm' ? parseMitmArgs(args) : { kind: 'error', message: `only mitm is checked, not ${sub}` }),
 };
+
+/** `hubspoke net` and `hubspoke dashboard` are checked by their parsers; `hubspoke certs` runs for real (below). */
+const HUBSPOKE_PARSERS: Record<string, (args: string[]) => Parsed> = { net: parseNetArgs, dashboard: parseDashboardArgs };
 
 /** The long flags a commander help text lists (its option column is indented by exactly two spaces). */
 function helpFlags(text: string): Set<string> {
@@ -106,7 +77,8 @@ const flagNames = (args: string[]): string[] => args.filter((a) => a.startsWith(
 async function parserProblems([bin, ...args]: string[]): Promise<string[]> {
   const parsed = await PARSERS[bin](args);
   if (parsed.kind !== 'run') return [`${bin} rejects its arguments: ${parsed.kind === 'error' ? parsed.message : 'help'}`];
-  const known = helpFlags(((await PARSERS[bin](['--help'])) as { text: string }).text);
+  const sub = bin === 'hubspoke-attacker' ? [args[0]] : [];
+  const known = helpFlags(((await PARSERS[bin]([...sub, '--help'])) as { text: string }).text);
   return flagNames(args).filter((f) => !known.has(f)).map((f) => `${bin} has no ${f}`);
 }
 
@@ -149,7 +121,15 @@ beforeAll(async () => {
   // One process per bin. `hubspoke certs` runs for real with the compose arguments (into a
   // temporary dir), which is the strictest check of its arguments: commander refuses unknown ones there.
   const certs = async (command: string[]): Promise<void> => {
-    if (command[1] !== 'certs') return void problemsByCommand.set(JSON.stringify(command), [`only \`hubspoke certs\` is checked, not ${command[1]}`]);
+    const parser = HUBSPOKE_PARSERS[command[1]];
+    if (parser) {
+      const args = command.slice(2);
+      const parsed = parser(args);
+      if (parsed.kind !== 'run') return void problemsByCommand.set(JSON.stringify(command), [`hubspoke ${command[1]} rejects its arguments: ${parsed.kind === 'error' ? parsed.message : 'help'}`]);
+      const known = helpFlags((parser(['--help']) as { text: string }).text);
+      return void problemsByCommand.set(JSON.stringify(command), flagNames(args).filter((f) => !known.has(f)).map((f) => `hubspoke ${command[1]} has no ${f}`));
+    }
+    if (command[1] !== 'certs') return void problemsByCommand.set(JSON.stringify(command), [`only \`hubspoke certs\`, \`net\` and \`dashboard\` are checked, not ${command[1]}`]);
     const args = command.slice(1).map((a) => (a === '--dir=/certs' ? `--dir=${certsDir}` : a));
     const problems = await run(join(BIN, command[0]), args).then(
       () => [],
@@ -174,18 +154,26 @@ afterAll(async () => {
 });
 
 describe('.env', () => {
-  it('defines every variable docker-compose.yml uses, with direct egress as the default', () => {
+  it('defines every variable docker-compose.yml uses, one active block per group, Kubernetes\' defaults active', () => {
     const used = new Set<string>();
     interpolate(rawServices, {}, used);
     expect(used.size).toBeGreaterThan(0);
     for (const name of used) expect(Object.keys(dotenv.active), `${name} is not set in .env`).toContain(name);
-    expect(Object.keys(dotenv.modes).sort()).toEqual(['direct', 'konnectivity', 'ssh']);
-    expect(dotenv.active).toEqual(dotenv.modes.direct);
-    for (const vars of Object.values(dotenv.modes)) expect(Object.keys(vars).sort()).toEqual(Object.keys(dotenv.active).sort());
+    expect(Object.keys(dotenv.groups).sort()).toEqual(['egress', 'kubelet-ca']);
+    expect(Object.keys(dotenv.groups.egress).sort()).toEqual(['direct', 'konnectivity', 'ssh']);
+    expect(Object.keys(dotenv.groups['kubelet-ca']).sort()).toEqual(['unverified', 'verified']);
+    expect(dotenv.active).toEqual({ ...dotenv.groups.egress.direct, ...dotenv.groups['kubelet-ca'].unverified });
+    for (const blocks of Object.values(dotenv.groups)) {
+      // The blocks of a group set the same variables, and no other group sets them.
+      const names = Object.keys(Object.values(blocks)[0]).sort();
+      for (const vars of Object.values(blocks)) expect(Object.keys(vars).sort()).toEqual(names);
+    }
+    const all = Object.values(dotenv.groups).flatMap((blocks) => Object.keys(Object.values(blocks)[0]));
+    expect(all.sort()).toEqual(Object.keys(dotenv.active).sort());
   });
 });
 
-describe.each(modes)('docker-compose.yml with egress $mode', ({ mode, vars, services }) => {
+describe.each(modes)('docker-compose.yml with egress $egress, kubelet-ca $kubeletCA', ({ egress: mode, kubeletCA, vars, services, withoutAttacker }) => {
   it('runs only binaries this repository ships, with arguments their parsers accept', () => {
     for (const [name, svc] of Object.entries(services)) {
       expect(problemsByCommand.get(JSON.stringify(svc.command)), name).toEqual([]);
@@ -198,10 +186,9 @@ describe.each(modes)('docker-compose.yml with egress $mode', ({ mode, vars, serv
     expect(bins.filter((b) => b === 'hubspoke-sshd').length).toBe(mode === 'ssh' ? 2 : 0);
     expect(bins.filter((b) => b === 'kube-proxy').length).toBe(2);
     for (const [name, svc] of Object.entries(services)) {
-      const deps = Array.isArray(svc.depends_on) ? svc.depends_on : Object.keys(svc.depends_on ?? {});
-      const shared = svc.network_mode?.replace(/^service:/, '');
-      for (const dep of [...deps, ...(shared ? [shared] : [])]) expect(Object.keys(services), `${name} needs ${dep}`).toContain(dep);
+      for (const dep of serviceDependencies(svc)) expect(Object.keys(services), `${name} needs ${dep}`).toContain(dep);
     }
+    expect(Object.keys(services)).toContain('attacker');
   });
 
   it('names only files that `hubspoke certs` writes, mounted where the services read them', () => {
@@ -216,7 +203,7 @@ describe.each(modes)('docker-compose.yml with egress $mode', ({ mode, vars, serv
 
   it('gives the kubelets and kube-proxies a kubeconfig that reaches the apiserver on the lab network', () => {
     const apiserver = services.apiserver;
-    const expected = `https://${apiserver.networks!.lab.ipv4_address}:${flag(apiserver, '--secure-port')}`;
+    const expected = `https://${apiserver.networks!.control!.ipv4_address}:${flag(apiserver, '--secure-port')}`;
     for (const svc of Object.values(services).filter((s) => ['kubelet', 'kube-proxy'].includes(s.command[0]))) {
       const conf = parse(readFileSync(onDisk(flag(svc, '--kubeconfig')!), 'utf8')) as { clusters: { cluster: { server: string } }[] };
       expect(conf.clusters[0].cluster.server).toBe(expected);
@@ -226,7 +213,7 @@ describe.each(modes)('docker-compose.yml with egress $mode', ({ mode, vars, serv
   it('never publishes or listens on one port twice in a network namespace', () => {
     const published = Object.values(services).flatMap((s) => s.ports ?? []).map((p) => p.split(':').slice(0, -1).join(':'));
     expect(new Set(published).size).toBe(published.length);
-    const LISTEN = ['--secure-port', '--port', '--agent-port', '--server-port', '--health-port', '--admin-port', '--health-server-port', '--healthz-bind-address', '--metrics-bind-address'];
+    const LISTEN = ['--secure-port', '--port', '--agent-port', '--server-port', '--health-port', '--admin-port', '--health-server-port', '--healthz-bind-address', '--metrics-bind-address', '--captures-address'];
     const byNamespace = new Map<string, string[]>();
     for (const [name, svc] of Object.entries(services)) {
       const namespace = svc.network_mode?.replace(/^service:/, '') ?? name;
@@ -238,7 +225,7 @@ describe.each(modes)('docker-compose.yml with egress $mode', ({ mode, vars, serv
 
   it('wires the apiserver to the egress it is given', async () => {
     const apiserver = services.apiserver;
-    const nodeAddress = (svc: Service) => services[svc.network_mode!.replace(/^service:/, '')].networks!.lab.ipv4_address!;
+    const nodeAddress = (svc: Service) => services[svc.network_mode!.replace(/^service:/, '')].networks!.nodes!.ipv4_address!;
     const config = flag(apiserver, '--egress-selector-config-file');
     expect(config).toBe(vars.HUBSPOKE_EGRESS_CONFIG);
     if (mode === 'konnectivity') {
@@ -254,7 +241,7 @@ describe.each(modes)('docker-compose.yml with egress $mode', ({ mode, vars, serv
       expect(mount(apiserver)).toBe(mount(server));
       expect(server.network_mode).toBe('service:apiserver');
       for (const agent of Object.values(services).filter((s) => s.command[0] === 'konnectivity-agent')) {
-        expect(flag(agent, '--proxy-server-host')).toBe(apiserver.networks!.lab.ipv4_address);
+        expect(flag(agent, '--proxy-server-host')).toBe(apiserver.networks!.control!.ipv4_address);
         expect(flag(agent, '--proxy-server-port')).toBe(flag(server, '--agent-port'));
         expect(flag(agent, '--agent-identifiers')).toContain(`ipv4=${nodeAddress(agent)}`);
       }
@@ -277,7 +264,140 @@ describe.each(modes)('docker-compose.yml with egress $mode', ({ mode, vars, serv
       expect(flag(apiserver, '--ssh-keyfile')).toBe('');
     }
   });
+
+  it('joins the control and nodes networks only through the router, which forwards', () => {
+    const on = (name: string, network: string) => services[name].networks?.[network]?.ipv4_address;
+    expect(Object.keys(services.apiserver.networks ?? {})).toEqual(['control']);
+    for (const node of ['node-1', 'node-2']) expect(Object.keys(services[node].networks ?? {})).toEqual(['nodes']);
+    expect(Object.keys(services.router.networks ?? {}).sort()).toEqual(['control', 'nodes']);
+    expect(on('router', 'control')).toBe('172.28.0.2');
+    expect(on('router', 'nodes')).toBe('172.28.1.2');
+    expect(services.router.sysctls).toEqual({ 'net.ipv4.ip_forward': 1 });
+    // The router holds its namespace (the attacker joins it); the route sidecars run once.
+    expect(services.router.command.slice(0, 2)).toEqual(['hubspoke', 'net']);
+    expect(services.router.command).toContain('--hold');
+    for (const [name, svc] of Object.entries(services).filter(([n, s]) => n !== 'router' && s.command[1] === 'net')) {
+      expect(svc.command, name).not.toContain('--hold');
+      expect(svc.network_mode, name).toMatch(/^service:/);
+    }
+  });
+
+  it('gives NET_ADMIN to every service that changes routes, and to no other', () => {
+    for (const [name, svc] of Object.entries(services)) {
+      const routes = (svc.command[0] === 'hubspoke' && svc.command[1] === 'net') || svc.command.includes('--intercept-route');
+      expect(svc.cap_add ?? [], name).toEqual(routes ? ['NET_ADMIN'] : []);
+    }
+  });
+
+  it('routes every pod CIDR from the apiserver, the router and the other node through the right gateway', () => {
+    const netOf = (namespace: string) => {
+      const plans = Object.entries(services)
+        .filter(([name, s]) => s.command[1] === 'net' && (name === namespace || s.network_mode === `service:${namespace}`))
+        .map(([, s]) => parseNetArgs(s.command.slice(2)));
+      const flags = plans.map((p) => (p.kind === 'run' ? p.flags : { routes: [], locals: [], hold: false }));
+      return { routes: flags.flatMap((f) => f.routes), locals: flags.flatMap((f) => f.locals) };
+    };
+    /** The gateway `namespace` uses for `address`: its most specific --route, or its own (local) CIDRs. */
+    const gateway = (namespace: string, address: string): string | undefined => {
+      const net = netOf(namespace);
+      if (net.locals.some((c) => inCidr(address, c))) return 'local';
+      return net.routes.filter((r) => inCidr(address, r.to)).sort((a, b) => prefix(b.to) - prefix(a.to))[0]?.gateway;
+    };
+    const address = (name: string, network: string) => services[name].networks![network]!.ipv4_address!;
+    const nodes = ['node-1', 'node-2'];
+    for (const node of nodes) {
+      const podCidr = flag(services[node], '--pod-cidr')!;
+      const pod = podCidr.replace(/0\/24$/, '7');
+      expect(flag(services[node], '--node-ip')).toBe(address(node, 'nodes'));
+      expect(gateway(node, pod), `${node} owns its pods`).toBe('local');
+      expect(gateway('apiserver', pod), `apiserver → ${node}'s pods`).toBe(address('router', 'control'));
+      expect(gateway('router', pod), `router → ${node}'s pods`).toBe(address(node, 'nodes'));
+      for (const other of nodes.filter((n) => n !== node)) expect(gateway(other, pod), `${other} → ${node}'s pods`).toBe(address(node, 'nodes'));
+      expect(gateway('apiserver', address(node, 'nodes')), `apiserver → ${node}`).toBe(address('router', 'control'));
+      expect(gateway(node, address('apiserver', 'control')), `${node} → apiserver`).toBe(address('router', 'nodes'));
+    }
+    // Service ClusterIPs stay inside each node (kube-proxy binds them there): no one routes them.
+    const range = flag(services.apiserver, '--service-cluster-ip-range')!;
+    expect(range).toBe('127.96.0.0/16');
+  });
+
+  it('runs the attacker only when asked, on the router, intercepting node-1\'s kubelet with routes', () => {
+    expect(withoutAttacker).not.toContain('attacker');
+    const attacker = services.attacker;
+    expect(attacker.profiles).toEqual(['attacker']);
+    expect(attacker.network_mode).toBe('service:router');
+    const parsed = parseMitmArgs(attacker.command.slice(2));
+    expect(parsed.kind).toBe('run');
+    const flags = (parsed as Extract<typeof parsed, { kind: 'run' }>).flags;
+    expect(flags.interceptRoute).toBe(true);
+    expect(flags.upstream).toEqual({ host: services['node-1'].networks!.nodes!.ipv4_address, port: Number(flag(services['node-1'], '--port')) });
+    expect(flags.sourceAddress).toBe(services.router.networks!.nodes!.ipv4_address);
+    expect(flags.victim).toBe('node-1');
+    expect(flags.capturesAddress).toEqual({ host: '0.0.0.0', port: 7071 });
+    // What it saves lands in the mounted ./captures folder.
+    expect(attacker.volumes).toContain('./captures:/captures');
+    expect(dirname(flags.output!)).toBe('/captures');
+  });
+
+  it('serves the dashboard on the control network, reading this file, .env, the certs, the apiserver and the attacker', () => {
+    const dashboard = services.dashboard;
+    const parsed = parseDashboardArgs(dashboard.command.slice(2));
+    if (parsed.kind !== 'run') throw new Error(`hubspoke dashboard: ${parsed.kind === 'error' ? parsed.message : 'help'}`);
+    const { flags } = parsed;
+    // The files it reads are mounted where its flags say.
+    const mounts = new Map((dashboard.volumes ?? []).map((v) => [v.split(':')[1], v.split(':')[0]]));
+    expect(mounts.get(flags.composeFile!)).toBe('./docker-compose.yml');
+    expect(mounts.get(flags.composeEnvFile!)).toBe('./.env');
+    expect(mounts.get(flags.certsDir!)).toBe('./certs');
+    expect(existsSync(onDisk(flags.kubeconfig!))).toBe(true);
+    // It reaches the apiserver and the attacker's captures directly on the control network.
+    expect(Object.keys(dashboard.networks ?? {})).toEqual(['control']);
+    expect(new URL(flags.server!).host).toBe(new URL(`https://${services.apiserver.networks!.control!.ipv4_address}:${flag(services.apiserver, '--secure-port')}`).host);
+    const attacker = parseMitmArgs(services.attacker.command.slice(2));
+    if (attacker.kind !== 'run') throw new Error('hubspoke-attacker mitm does not parse');
+    expect(new URL(flags.attackerUrl!).host).toBe(`${services.router.networks!.control!.ipv4_address}:${attacker.flags.capturesAddress!.port}`);
+    expect(dashboard.ports).toEqual([`${flags.port}:${flags.port}`]);
+    expect(flags.address).toBe('0.0.0.0');
+  });
+
+  it('makes the kubelets serve certificates the apiserver verifies only when kubelet-ca is verified', async () => {
+    const apiserver = services.apiserver;
+    const parsed = await parseApiserverArgs(apiserver.command.slice(1), { readFile: (p) => readFileSync(onDisk(p), 'utf8') });
+    if (parsed.kind !== 'run') throw new Error(`kube-apiserver: ${parsed.kind}`);
+    for (const node of ['node-1', 'node-2']) {
+      const kubelet = await parseKubeletArgs(services[node].command.slice(1));
+      if (kubelet.kind !== 'run') throw new Error(`kubelet: ${kubelet.kind}`);
+      if (kubeletCA === 'unverified') {
+        // Empty values read as unset: a self-signed serving certificate, not verified.
+        expect(kubelet.input.tlsCertFile || undefined).toBeUndefined();
+        expect(kubelet.input.tlsPrivateKeyFile || undefined).toBeUndefined();
+        continue;
+      }
+      const ca = new X509Certificate(readFileSync(onDisk(flag(apiserver, '--kubelet-certificate-authority')!)));
+      const serving = new X509Certificate(readFileSync(onDisk(flag(services[node], '--tls-cert-file')!)));
+      expect(serving.verify(ca.publicKey)).toBe(true);
+      expect(serving.subject).toContain(`CN=system:node:${node}`);
+      expect(serving.subject).toContain('O=system:nodes');
+      expect(serving.checkIP(flag(services[node], '--node-ip')!)).toBe(flag(services[node], '--node-ip'));
+      expect(existsSync(onDisk(flag(services[node], '--tls-private-key-file')!))).toBe(true);
+    }
+    if (kubeletCA === 'unverified') {
+      expect(flag(apiserver, '--kubelet-certificate-authority')).toBe('');
+      expect(parsed.options.kubeletCertificateAuthority).toBeUndefined();
+    } else {
+      expect(parsed.options.kubeletCertificateAuthority).toContain('BEGIN CERTIFICATE');
+    }
+  });
 });
+
+/** Whether IPv4 `address` is in `cidr`. */
+function inCidr(address: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
+  return ((toInt(address) & mask) >>> 0) === ((toInt(base) & mask) >>> 0);
+}
+const toInt = (ip: string): number => ip.split('.').reduce((n, o) => ((n << 8) | Number(o)) >>> 0, 0);
+const prefix = (cidr: string): number => Number(cidr.split('/')[1]);
 
 describe('Dockerfile', () => {
   it('builds from files that exist', () => {
@@ -285,5 +405,11 @@ describe('Dockerfile', () => {
     for (const m of dockerfile.matchAll(/^COPY (.+) \S+$/gm)) {
       for (const f of m[1].split(/\s+/)) expect(existsSync(join(ROOT, f)), f).toBe(true);
     }
+  });
+
+  it('installs iproute2, which `hubspoke net` and the attacker\'s --intercept-route run', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends iproute2/);
+    expect(dockerfile).toMatch(/rm -rf \/var\/lib\/apt\/lists/);
   });
 });

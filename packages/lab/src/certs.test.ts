@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeCertificate, loadKubeconfig, verifyChain } from '@hubspoke/pki';
 import { loadHostKey } from '@hubspoke/sshd';
-import { writeCerts, type CertsPaths } from './certs.ts';
+import { hasClusterCA, writeCerts, type CertsPaths } from './certs.ts';
 
 const NODES = [
   { name: 'node-1', address: '172.28.0.11' },
@@ -44,6 +44,27 @@ describe('writeCerts', () => {
     expect(proxy.server).toBe('https://172.28.0.10:443');
     expect(describeCertificate(proxy.clientCert!).commonName).toBe('system:kube-proxy');
     expect(verifyChain({ leaf: proxy.clientCert!, roots: [ca], usage: 'client' })).toEqual({ ok: true });
+  });
+
+  it('recognises a folder that already holds a cluster CA, and only that', async () => {
+    expect(hasClusterCA(dir)).toBe(true);
+    const empty = await mkdtemp(join(tmpdir(), 'hubspoke-certs-'));
+    try {
+      expect(hasClusterCA(empty)).toBe(false);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('writes each node a cluster-CA serving certificate for its name and address (for --tls-cert-file)', async () => {
+    for (const node of NODES) {
+      const serving = await read(paths.nodes[node.name].servingCert);
+      expect(verifyChain({ leaf: serving, roots: [ca], usage: 'server' })).toEqual({ ok: true });
+      const info = describeCertificate(serving);
+      expect(info.commonName).toBe(`system:node:${node.name}`);
+      expect(info.organizations).toEqual(['system:nodes']);
+      expect(info.ipAddresses).toContain(node.address);
+    }
   });
 
   it('uses the one URL everywhere when no node URL is given', async () => {

@@ -1,6 +1,7 @@
 // `hubspoke certs`: a cluster's credentials on disk, for starting the binaries by hand or from
 // docker-compose.yml: the PKI and kubeconfigs (kubeadm-like layout; keys 0600), the lab's token file, and what
 // each egress needs — Konnectivity certificates and an EgressSelectorConfiguration, or SSH keys for tunnels.
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -64,6 +65,15 @@ export interface CertsPaths extends PkiPaths {
 
 const PUBLIC = 0o644;
 const SECRET = 0o600;
+
+/**
+ * Whether `dir` already holds a cluster CA (`pki/ca.crt` and `pki/ca.key`): `hubspoke certs --keep-existing` then
+ * writes nothing, because `docker compose up` reruns the one-shot certs service on every `up`, and a new CA would
+ * strand every component that keeps running with the old one.
+ */
+export function hasClusterCA(dir: string): boolean {
+  return existsSync(join(dir, 'pki', 'ca.crt')) && existsSync(join(dir, 'pki', 'ca.key'));
+}
 
 /** Write the PKI, kubeconfigs, the lab's token file, and the Konnectivity and SSH credentials; returns the paths. */
 export async function writeCerts(opts: CertsOptions): Promise<CertsPaths> {

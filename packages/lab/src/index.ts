@@ -3,8 +3,10 @@ export * from './wait.ts';
 export * from './demo.ts';
 export { up, MITM_ADDRESS, UP_ATTACKERS, type UpOptions, type RunningLab } from './up.ts';
 export { buildTopology, type LabTopology, type TopologyInput, type TopologyNode, type TopologyEdge, type TopologyPod, type ServerVerification, type EgressFacts, type AttackerFacts } from './topology.ts';
-export { startLabApi, labTopology, topologyInput, labCaptures, captureView, type LabApi, type LabApiOptions, type LabAttacker, type CapturesResponse, type CaptureView, type CaptureExchangeView } from './lab-api.ts';
+export { startLabApi, labApiRoutes, clusterSource, labTopology, topologyInput, labCaptures, captureView, type LabApi, type LabApiOptions, type LabApiRoutes, type LabSnapshotSource, type LabAttacker, type CapturesResponse, type CaptureView, type CaptureExchangeView } from './lab-api.ts';
 export { startDashboard, labInfo, DEFAULT_DASHBOARD_PORT, type Dashboard, type DashboardOptions, type LabInfo } from './dashboard/dashboard-server.ts';
+export { composeSource, type ComposeSource, type ComposeSourceOptions, type ComposeLabInfo } from './dashboard/compose-source.ts';
+export { parseDashboardArgs, dashboardOptions, type DashboardFlags, type ParsedDashboardArgs } from './dashboard/dashboard-command.ts';
 export { writeCerts, type CertsOptions } from './certs.ts';
 export * from './bootstrap-token.ts';
 export { LAB_SSH_USER, type EgressMode, type EgressNode, type LabKonnectivity, type LabSshTunnels } from './egress.ts';
@@ -15,3 +17,6 @@ export { down, status, kubeconfig, logs, LOG_COMPONENTS } from './lab-control.ts
 export * from './audit/index.ts';
 export * from './scenarios/index.ts';
 export * from './matrix/index.ts';
+export { readDotenv, interpolate, loadComposeProject, serviceDependencies, type ComposeService, type Dotenv, type ComposeProject } from './compose/compose-project.ts';
+export { parseNetArgs, addNetCommand, type NetFlags, type ParsedNetArgs } from './net/net-command.ts';
+export { startComposeNetns, type ComposeNetns, type ComposeNetnsOptions } from './compose/compose-netns.ts';

@@ -1,6 +1,7 @@
 // The running lab's own JSON API, served by the `hubspoke up` process on loopback (its URL is in lab.json) for
 // the dashboard: GET /topology (the lab as topology.ts draws it), GET /captures (what the attacker read, in
-// plaintext) and GET /events (Server-Sent Events: the topology whenever it changes, checked every second).
+// plaintext) and GET /events (Server-Sent Events: the topology whenever it changes, checked every second). The
+// HTTP part reads a LabSnapshotSource, so the dashboard serves the same routes for a docker-compose lab.
 import { X509Certificate } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,53 +36,26 @@ export interface LabApi {
   close(): Promise<void>;
 }
 
+/** Where the API's answers come from; a rejection means the lab does not answer now (503 `no-lab`). */
+export interface LabSnapshotSource {
+  topology(): LabTopology | Promise<LabTopology>;
+  captures(): CapturesResponse | Promise<CapturesResponse>;
+}
+
+/** The API's routes over a source, for any HTTP server (the dashboard mounts them under /api). */
+export interface LabApiRoutes {
+  /** Answer a request for `path` (`/topology`, `/captures`, `/events`, anything else: 404). */
+  serve(path: string, req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** End every open event stream. */
+  close(): void;
+}
+
 /** Start serving; resolves once listening. */
 export async function startLabApi(options: LabApiOptions): Promise<LabApi> {
-  const intervalMs = options.intervalMs ?? 1000;
-  const streams = new Set<ServerResponse>();
+  const routes = labApiRoutes(clusterSource(options), { intervalMs: options.intervalMs });
   const server = createServer((req, res) => {
-    try {
-      route(req, res);
-    } catch (err) {
-      json(res, 500, { error: (err as Error).message });
-    }
+    void routes.serve(new URL(req.url ?? '/', 'http://lab').pathname, req, res);
   });
-
-  function route(req: IncomingMessage, res: ServerResponse): void {
-    const path = new URL(req.url ?? '/', 'http://lab').pathname;
-    if (req.method !== 'GET') return json(res, 405, { error: 'only GET' });
-    if (path === '/topology') return json(res, 200, labTopology(options));
-    if (path === '/captures') return json(res, 200, labCaptures(options.attacker));
-    if (path === '/events') return events(res);
-    json(res, 404, { error: `no ${path}: try /topology, /captures or /events` });
-  }
-
-  function events(res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    // A browser reconnects after `retry` ms when the lab goes away; a restarted lab is found again quickly.
-    res.write('retry: 1000\n\n');
-    streams.add(res);
-    let last = '';
-    let quiet = 0;
-    const tick = (): void => {
-      const data = JSON.stringify(labTopology(options));
-      if (data !== last) {
-        last = data;
-        quiet = 0;
-        res.write(`event: topology\ndata: ${data}\n\n`);
-      } else if (++quiet * intervalMs >= 15_000) {
-        quiet = 0;
-        res.write(': keep-alive\n\n'); // proxies close idle streams
-      }
-    };
-    tick();
-    const timer = setInterval(tick, intervalMs);
-    res.on('close', () => {
-      clearInterval(timer);
-      streams.delete(res);
-    });
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -90,9 +64,76 @@ export async function startLabApi(options: LabApiOptions): Promise<LabApi> {
   return {
     url: `http://${address}:${port}`,
     async close() {
-      for (const res of streams) res.end();
+      routes.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The in-process cluster as a snapshot source. */
+export function clusterSource(options: Pick<LabApiOptions, 'cluster' | 'profile' | 'attacker'>): LabSnapshotSource {
+  return { topology: () => labTopology(options), captures: () => labCaptures(options.attacker) };
+}
+
+/** /topology, /captures and /events over `source`; /events polls every `intervalMs` (default 1000). */
+export function labApiRoutes(source: LabSnapshotSource, options: { intervalMs?: number } = {}): LabApiRoutes {
+  const intervalMs = options.intervalMs ?? 1000;
+  const streams = new Set<ServerResponse>();
+
+  async function serve(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      if (req.method !== 'GET') return json(res, 405, { error: 'only GET' });
+      if (path === '/topology') return json(res, 200, await source.topology());
+      if (path === '/captures') return json(res, 200, await source.captures());
+      if (path === '/events') return await events(res);
+      json(res, 404, { error: `no ${path}: try /topology, /captures or /events` });
+    } catch (err) {
+      if (!res.headersSent) json(res, 503, { error: 'no-lab', message: (err as Error).message });
+      else res.end();
+    }
+  }
+
+  async function events(res: ServerResponse): Promise<void> {
+    // The first snapshot before the headers: a lab that does not answer gets a 503, as /topology does.
+    let last = JSON.stringify(await source.topology());
+    if (res.destroyed) return; // the page went away while the snapshot was taken
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    // A browser reconnects after `retry` ms when the lab goes away; a restarted lab is found again quickly.
+    res.write(`retry: 1000\n\nevent: topology\ndata: ${last}\n\n`);
+    streams.add(res);
+    let quiet = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const tick = async (): Promise<void> => {
+      let data: string;
+      try {
+        data = JSON.stringify(await source.topology());
+      } catch {
+        return void res.end(); // the lab stopped answering: the page reconnects and learns why
+      }
+      if (res.destroyed || res.writableEnded) return;
+      if (data !== last) {
+        last = data;
+        quiet = 0;
+        res.write(`event: topology\ndata: ${data}\n\n`);
+      } else if (++quiet * intervalMs >= 15_000) {
+        quiet = 0;
+        res.write(': keep-alive\n\n'); // proxies close idle streams
+      }
+      // Scheduled after the snapshot, so a slow source never has two in flight.
+      timer = setTimeout(() => void tick(), intervalMs);
+    };
+    timer = setTimeout(() => void tick(), intervalMs);
+    res.on('close', () => {
+      clearTimeout(timer);
+      streams.delete(res);
+    });
+  }
+
+  return {
+    serve,
+    close() {
+      for (const res of streams) res.end();
     },
   };
 }
@@ -161,8 +202,8 @@ function egressFacts(cluster: Cluster): EgressFacts {
   return { kind: 'direct' };
 }
 
-/** Whether the cluster CA signed the certificate a kubelet serves (cached: it changes only on rotation). */
-function servingCertKind(pem: string, caPem: string): 'self-signed' | 'cluster-ca' {
+/** Whether the cluster CA (`caPem`) signed a kubelet's serving certificate (cached: it changes only on rotation). */
+export function servingCertKind(pem: string, caPem: string): 'self-signed' | 'cluster-ca' {
   const key = `${pem}\n${caPem}`;
   let kind = servingCertKinds.get(key);
   if (!kind) {

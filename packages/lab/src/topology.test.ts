@@ -92,4 +92,24 @@ describe('buildTopology', () => {
     const pinned = buildTopology(defaults({ egress: ssh, apiserver: { ...defaults().apiserver, sshKnownHosts: true } }));
     expect(edge(pinned, 'ssh-tunnel:node-1').serverVerification).toBe('verified');
   });
+  it('marks what the snapshot cannot see as unknown, never as zero or disconnected, and says so in one list', () => {
+    const t = buildTopology(defaults({
+      bytes: undefined,
+      egress: { kind: 'konnectivity', udsName: '/etc/kubernetes/konnectivity-server/konnectivity-server.socket', agentPort: 8132, agents: [{ node: 'node-1' }] },
+    }));
+    expect(edge(t, 'kubelet-api:node-1')).toMatchObject({ bytesUnknown: true });
+    expect(edge(t, 'kubelet-api:node-1').bytes).toBeUndefined();
+    expect(edge(t, 'pod-proxy:node-1')).toMatchObject({ bytesUnknown: true });
+    expect(edge(t, 'pod-proxy:node-1').bytes).toBeUndefined();
+    expect(edge(t, 'konnectivity-tunnel:node-1').note).toBe('agent configured; whether it is connected is unknown');
+    expect(edge(t, 'konnectivity-tunnel:node-2').note).toBe('no agent');
+    expect(t.unknown).toEqual(["the apiserver's egress byte counters", 'whether each konnectivity-agent is connected']);
+
+    const ssh = buildTopology(defaults({ egress: { kind: 'ssh', port: 22, daemons: [{ node: 'node-1', address: '172.28.0.11' }] } }));
+    expect(edge(ssh, 'ssh-tunnel:node-1').note).toBe('sshd 172.28.0.11:22, connections unknown');
+    expect(ssh.unknown).toEqual(["the SSH tunnels' connections"]);
+    // A snapshot that sees everything has nothing unknown.
+    expect(buildTopology(defaults()).unknown).toBeUndefined();
+    expect(edge(buildTopology(defaults()), 'kubelet-api:node-1').bytesUnknown).toBeUndefined();
+  });
 });

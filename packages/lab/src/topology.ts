@@ -1,7 +1,9 @@
 // The lab as the dashboard draws it: the apiserver as the hub, the nodes with their pods, the egress in between,
 // the attacker when one runs, and every path between them with what protects it (protocol, encryption, who
 // verifies whom, who authorizes) read from the running configuration, plus the bytes that crossed it. Built from
-// a plain snapshot, so it is a pure function; lab-api.ts takes the snapshot from the running cluster.
+// a plain snapshot, so it is a pure function; lab-api.ts takes the snapshot from the running cluster, and the
+// dashboard's compose source from a docker-compose lab seen from outside, which cannot see everything: what it
+// cannot see is left out of the snapshot (optional fields) and shown as unknown, never as zero or false.
 import type { ByteCounts } from '@hubspoke/apiserver';
 import type { KubeObject } from '@hubspoke/api';
 
@@ -34,11 +36,14 @@ export interface KubeletFacts {
   servingCert: 'self-signed' | 'cluster-ca';
 }
 
-/** How the apiserver reaches the nodes, with the live state of what carries it. */
+/**
+ * How the apiserver reaches the nodes, with the live state of what carries it. The live fields (`connected`,
+ * `openConnections`, `connections`) are absent where the snapshot cannot see them: unknown.
+ */
 export type EgressFacts =
   | { kind: 'direct' }
-  | { kind: 'konnectivity'; udsName: string; agentPort: number; agents: { node: string; connected: boolean; openConnections: number }[] }
-  | { kind: 'ssh'; port: number; daemons: { node: string; address: string; connections: number }[] };
+  | { kind: 'konnectivity'; udsName: string; agentPort: number; agents: { node: string; connected?: boolean; openConnections?: number }[] }
+  | { kind: 'ssh'; port: number; daemons: { node: string; address: string; connections?: number }[] };
 
 /** A man in the middle listening on a node's advertised address. */
 export interface AttackerFacts {
@@ -65,8 +70,8 @@ export interface TopologyInput {
   kubernetesService?: string;
   egress: EgressFacts;
   attacker?: AttackerFacts;
-  /** The apiserver's egress byte counters, by host dialed. */
-  bytes: Readonly<Record<string, ByteCounts>>;
+  /** The apiserver's egress byte counters, by host dialed; absent when the snapshot cannot read them (unknown). */
+  bytes?: Readonly<Record<string, ByteCounts>>;
 }
 
 /** A pod, where it runs. */
@@ -113,8 +118,10 @@ export interface TopologyEdge {
   authorization: string;
   /** The claim of DOCUMENT.md this path shows. */
   claim: string;
-  /** Measured on the apiserver's egress; absent where nothing counts. */
+  /** Measured on the apiserver's egress; absent where nothing counts, or where the counters are unknown. */
   bytes?: ByteCounts;
+  /** Set where the apiserver counts this path's bytes but the snapshot cannot read the counters. */
+  bytesUnknown?: true;
   /** The attacker or egress the connection really goes through. */
   via?: string;
   /** What happens on this path now, when it is not simply "works". */
@@ -129,6 +136,8 @@ export interface LabTopology {
   egress: EgressFacts;
   attacker?: AttackerFacts & { id: 'attacker' };
   edges: TopologyEdge[];
+  /** What the snapshot could not see, for people ("the apiserver's egress byte counters"); absent when nothing. */
+  unknown?: string[];
 }
 
 /** The topology of a snapshot. */
@@ -176,7 +185,7 @@ export function buildTopology(input: TopologyInput): LabTopology {
       clientAuthentication: api.kubeletClientCertificate ? 'client cert' : 'none',
       authorization: node.anonymousAuth ? `${node.authorizationMode} (anonymous allowed)` : node.authorizationMode,
       claim: verified ? 'C10' : 'C9',
-      bytes: input.bytes[node.advertisedAddress] ?? { sent: 0, received: 0 },
+      ...counted(input.bytes, (bytes) => bytes[node.advertisedAddress] ?? { sent: 0, received: 0 }),
       via: intercepted ? 'attacker' : viaEgress(node.name),
       note: refusedBy
         ? `the apiserver refuses the certificate ${refusedBy} shows (${refusedBy === 'the attacker' ? 'the attacker learns nothing' : 'self-signed'})`
@@ -223,7 +232,7 @@ export function buildTopology(input: TopologyInput): LabTopology {
         clientAuthentication: 'none',
         authorization: 'none',
         claim: 'C11',
-        bytes: sumBytes(node.pods.flatMap((p) => (p.ip ? [input.bytes[p.ip]] : []))),
+        ...counted(input.bytes, (bytes) => sumBytes(node.pods.flatMap((p) => (p.ip ? [bytes[p.ip]] : [])))),
         via: viaEgress(node.name),
         note: 'with the https: prefix: TLS, but the certificate is not validated (C12)',
       });
@@ -242,7 +251,7 @@ export function buildTopology(input: TopologyInput): LabTopology {
         clientAuthentication: 'client cert',
         authorization: 'none',
         claim: 'C14',
-        note: agent ? (agent.connected ? `connected, ${agent.openConnections} relayed connection${agent.openConnections === 1 ? '' : 's'}` : 'NOT connected') : 'no agent',
+        note: agentNote(agent),
       });
     }
     if (input.egress.kind === 'ssh') {
@@ -259,7 +268,9 @@ export function buildTopology(input: TopologyInput): LabTopology {
         clientAuthentication: 'public key',
         authorization: 'authorized_keys',
         claim: 'C13',
-        note: daemon ? `sshd ${daemon.address}:${input.egress.port}, ${daemon.connections} connection${daemon.connections === 1 ? '' : 's'}` : 'no sshd',
+        note: daemon
+          ? `sshd ${daemon.address}:${input.egress.port}, ${daemon.connections === undefined ? 'connections unknown' : plural(daemon.connections, 'connection')}`
+          : 'no sshd',
       });
     }
   }
@@ -271,7 +282,33 @@ export function buildTopology(input: TopologyInput): LabTopology {
     egress: input.egress,
     attacker: input.attacker ? { ...input.attacker, id: 'attacker' } : undefined,
     edges,
+    ...unknownParts(input),
   };
+}
+
+/** An edge's byte fields: the counters when the snapshot has them, else the mark that they are unknown. */
+function counted(bytes: TopologyInput['bytes'], pick: (bytes: Readonly<Record<string, ByteCounts>>) => ByteCounts): Pick<TopologyEdge, 'bytes' | 'bytesUnknown'> {
+  return bytes ? { bytes: pick(bytes) } : { bytesUnknown: true };
+}
+
+function agentNote(agent: { connected?: boolean; openConnections?: number } | undefined): string {
+  if (!agent) return 'no agent';
+  if (agent.connected === undefined) return 'agent configured; whether it is connected is unknown';
+  if (!agent.connected) return 'NOT connected';
+  return `connected, ${agent.openConnections === undefined ? 'relayed connections unknown' : `${plural(agent.openConnections, 'relayed connection')}`}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** `{ unknown: [...] }` listing what the snapshot left out, or nothing when it saw everything. */
+function unknownParts(input: TopologyInput): Pick<LabTopology, 'unknown'> {
+  const unknown: string[] = [];
+  if (!input.bytes) unknown.push("the apiserver's egress byte counters");
+  if (input.egress.kind === 'konnectivity' && input.egress.agents.some((a) => a.connected === undefined)) unknown.push('whether each konnectivity-agent is connected');
+  if (input.egress.kind === 'ssh' && input.egress.daemons.some((d) => d.connections === undefined)) unknown.push("the SSH tunnels' connections");
+  return unknown.length > 0 ? { unknown } : {};
 }
 
 function topologyNode(k: KubeletFacts, input: TopologyInput): TopologyNode {

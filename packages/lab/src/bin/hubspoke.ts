@@ -7,9 +7,11 @@ import { removeLabState } from '../lab-state.ts';
 import { PROFILE_NAMES } from '../profiles.ts';
 import { formatScenarioList, formatScenarioResult, runScenario, scenario, SCENARIOS } from '../scenarios/index.ts';
 import { up, UP_ATTACKERS, type UpOptions } from '../up.ts';
-import { writeCerts } from '../certs.ts';
+import { hasClusterCA, writeCerts } from '../certs.ts';
 import { DEFAULT_DASHBOARD_PORT, startDashboard } from '../dashboard/dashboard-server.ts';
+import { dashboardLab, dashboardOptions, type DashboardFlags } from '../dashboard/dashboard-command.ts';
 import { addMatrixCommand } from '../matrix/matrix-command.ts';
+import { addNetCommand } from '../net/net-command.ts';
 
 const program = new Command('hubspoke').description('The Kubernetes document "Control Plane–Node Communication", runnable.');
 
@@ -68,19 +70,16 @@ program
     }),
   );
 
-program
-  .command('dashboard')
-  .description('Serve the dashboard: the live topology of the lab in --dir, every path with what protects it, byte counters, and what an attacker reads. It follows the lab across restarts.')
-  .addOption(dirOption())
-  .addOption(new Option('--port <port>', 'where to listen').default(DEFAULT_DASHBOARD_PORT).argParser(Number))
-  .option('--address <ip>', 'the address to listen on', '127.0.0.1')
+dashboardOptions(program.command('dashboard'))
   .action(
-    guarded(async (o: { dir: string; port: number; address: string }) => {
-      const dashboard = await startDashboard({ dir: o.dir, host: o.address, port: o.port }).catch((err: NodeJS.ErrnoException) => {
+    guarded(async (o: DashboardFlags, command: Command) => {
+      const lab = await dashboardLab(o, command.getOptionValueSource('dir') === 'cli');
+      const source = lab.kind === 'dir' ? { dir: lab.dir } : { compose: lab.source };
+      const dashboard = await startDashboard({ ...source, host: o.address, port: o.port }).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'EADDRINUSE') throw new Error(`port ${o.port} on ${o.address} is already in use: choose another with --port`);
         throw err;
       });
-      process.stdout.write(`hubspoke dashboard for the lab in ${resolve(o.dir)}: ${dashboard.url}\nCtrl-C stops it.\n`);
+      process.stdout.write(`hubspoke dashboard for ${lab.description}: ${dashboard.url}\nCtrl-C stops it.\n`);
       const stop = async (): Promise<void> => {
         await dashboard.close();
         process.exit(0);
@@ -162,6 +161,7 @@ scenarioCommand
   );
 
 addMatrixCommand(program);
+addNetCommand(program);
 
 program
   .command('certs')
@@ -173,7 +173,9 @@ program
   .option('--service-cluster-ip <ip>', 'the kubernetes Service ClusterIP (a SAN of the apiserver)', '10.96.0.1')
   .option('--node <name=address...>', 'a node and its address', [])
   .option('--konnectivity-uds-name <path>', 'the konnectivity-server socket named in egress-selector-configuration.yaml (default: kubeadm\'s /etc/kubernetes/konnectivity-server/konnectivity-server.socket)')
-  .action(async (o: { dir: string; apiserverAddress: string[]; server: string; nodeServer?: string; serviceClusterIp: string; node: string[]; konnectivityUdsName?: string }) => {
+  .option('--keep-existing', 'write nothing when --dir already holds a cluster CA (docker compose reruns this on every `up`)')
+  .action(async (o: { dir: string; apiserverAddress: string[]; server: string; nodeServer?: string; serviceClusterIp: string; node: string[]; konnectivityUdsName?: string; keepExisting?: boolean }) => {
+    if (o.keepExisting && hasClusterCA(o.dir)) return void process.stdout.write(`kept ${o.dir}: it already holds a cluster CA (delete the folder for new certificates)\n`);
     const nodes = o.node.map((n) => {
       const [name, address] = n.split('=');
       if (!name || !address) throw new Error(`--node wants name=address, got "${n}"`);

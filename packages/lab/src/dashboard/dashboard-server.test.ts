@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { removeLabState, writeLabState, type LabState } from '../lab-state.ts';
+import { composeSource } from './compose-source.ts';
 import { startDashboard, type Dashboard } from './dashboard-server.ts';
+import { writeComposeLab } from './testing/compose-lab.ts';
 
 const open: { close(): Promise<void> }[] = [];
 const dirs: string[] = [];
@@ -124,5 +126,32 @@ describe('startDashboard', () => {
     const res = await fetch(new URL('/api/topology', dashboard.url));
     expect(res.status).toBe(503);
     expect(((await res.json()) as { message: string }).message).toBe(`the lab in ${dir} does not answer (stopping or restarting?)`);
+  });
+
+  it('needs exactly one lab: a folder or a compose source', async () => {
+    await expect(startDashboard({ port: 0 })).rejects.toThrow('the dashboard needs a lab: a dir or a compose source, not both');
+  });
+  it('serves a compose lab\'s API itself, and answers 503 with the reason while its apiserver does not answer', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dashboard-compose-'));
+    dirs.push(dir);
+    const files = await writeComposeLab(dir, { egress: 'direct', kubeletCa: 'verified' });
+    // admin.conf as `hubspoke certs` writes it for compose: the host's published port, where nothing listens here.
+    const dashboard = await startDashboard({ compose: composeSource({ ...files, kubeconfig: join(files.certsDir, 'admin.conf'), server: 'https://127.0.0.1:1' }), port: 0 });
+    open.push(dashboard);
+    const unreachable = /^the apiserver at https:\/\/127\.0\.0\.1:1 does not answer: /;
+    expect(await (await fetch(new URL('/api/lab', dashboard.url))).json()).toMatchObject({
+      source: 'compose',
+      running: false,
+      composeFile: files.composeFile,
+      blocks: { egress: 'direct', 'kubelet-ca': 'verified' },
+      message: expect.stringMatching(unreachable),
+    });
+    for (const path of ['/api/topology', '/api/events']) {
+      const res = await fetch(new URL(path, dashboard.url));
+      expect(res.status, path).toBe(503);
+      expect(await res.json(), path).toMatchObject({ error: 'no-lab', message: expect.stringMatching(unreachable) });
+    }
+    // No --attacker-url: no attacker, and nothing to fail.
+    expect(await (await fetch(new URL('/api/captures', dashboard.url))).json()).toEqual({ refused: [], captures: [] });
   });
 });

@@ -1,17 +1,25 @@
-// `hubspoke dashboard`: serves the page (static files in ./public, no build step) and passes /api/* to the lab
-// API of whichever lab runs in `dir` now, found through <dir>/lab.json on every request, so a restarted lab
-// (new process, new API port) is followed without restarting the dashboard or reloading the page.
+// `hubspoke dashboard`: serves the page (static files in ./public, no build step) and the lab API under /api/*.
+// For a lab in `dir` it passes /api/* to the lab API of whichever lab runs there now, found through
+// <dir>/lab.json on every request, so a restarted lab (new process, new API port) is followed without restarting
+// the dashboard or reloading the page. For a docker-compose lab, which has no such process, it serves the same
+// routes itself over a compose source (compose-source.ts).
 import { readFile } from 'node:fs/promises';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { labApiRoutes, type LabApiRoutes } from '../lab-api.ts';
 import { isRunning, readLabState, type LabState } from '../lab-state.ts';
+import type { ComposeLabInfo, ComposeSource } from './compose-source.ts';
 import { serveScenarios } from './scenario-runs.ts';
 
-/** Where the dashboard looks for the lab and where it listens. */
+/** Where the dashboard looks for the lab (exactly one of `dir` and `compose`) and where it listens. */
 export interface DashboardOptions {
   /** The lab's folder (`hubspoke up --dir`). */
-  dir: string;
+  dir?: string;
+  /** A docker-compose lab (composeSource), read by the dashboard itself. */
+  compose?: ComposeSource;
+  /** How often /api/events polls a compose lab (default 1000 ms). */
+  intervalMs?: number;
   /** Default 127.0.0.1. */
   host?: string;
   /** Default DEFAULT_DASHBOARD_PORT; 0 = any free port. */
@@ -28,7 +36,8 @@ export interface Dashboard {
 /** GET /api/lab: which lab the page is looking at, answered by the dashboard itself. */
 export type LabInfo =
   | { running: true; dir: string; pid: number; profile: string; egress: string; server: string; startedAt: string }
-  | { running: false; dir: string; message: string };
+  | { running: false; dir: string; message: string }
+  | ComposeLabInfo;
 
 /** The dashboard's default port. */
 export const DEFAULT_DASHBOARD_PORT = 7070;
@@ -45,9 +54,12 @@ const FILES: Record<string, { file: string; type: string }> = {
 
 /** Start the dashboard; resolves once listening (rejects with EADDRINUSE when the port is taken). */
 export async function startDashboard(options: DashboardOptions): Promise<Dashboard> {
-  const dir = resolve(options.dir);
+  if ((options.dir === undefined) === (options.compose === undefined)) throw new Error('the dashboard needs a lab: a dir or a compose source, not both');
+  const lab: DashboardLab = options.compose
+    ? { kind: 'compose', source: options.compose, routes: labApiRoutes(options.compose, { intervalMs: options.intervalMs }) }
+    : { kind: 'dir', dir: resolve(options.dir!) };
   const server = createServer((req, res) => {
-    serve(dir, req, res).catch((err: Error) => {
+    serve(lab, req, res).catch((err: Error) => {
       if (!res.headersSent) json(res, 500, { error: err.message });
       else res.destroy();
     });
@@ -60,13 +72,19 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   return {
     url: `http://${address.includes(':') ? `[${address}]` : address}:${port}/`,
     async close() {
+      if (lab.kind === 'compose') {
+        lab.routes.close();
+        lab.source.close();
+      }
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
 }
 
-async function serve(dir: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+type DashboardLab = { kind: 'dir'; dir: string } | { kind: 'compose'; source: ComposeSource; routes: LabApiRoutes };
+
+async function serve(lab: DashboardLab, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://dashboard');
   // Scenarios run here, on labs of their own, whether or not a lab runs in `dir`.
   if (await serveScenarios(url, req, res)) return;
@@ -77,8 +95,13 @@ async function serve(dir: string, req: IncomingMessage, res: ServerResponse): Pr
     res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' });
     return void res.end(req.method === 'HEAD' ? undefined : body);
   }
-  if (url.pathname === '/api/lab') return json(res, 200, await labInfo(dir));
-  if (url.pathname.startsWith('/api/')) return proxy(dir, url, req, res);
+  if (lab.kind === 'compose') {
+    if (url.pathname === '/api/lab') return json(res, 200, await lab.source.info());
+    if (url.pathname.startsWith('/api/')) return lab.routes.serve(url.pathname.slice('/api'.length), req, res);
+  } else {
+    if (url.pathname === '/api/lab') return json(res, 200, await labInfo(lab.dir));
+    if (url.pathname.startsWith('/api/')) return proxy(lab.dir, url, req, res);
+  }
   json(res, 404, { error: `no ${url.pathname}` });
 }
 

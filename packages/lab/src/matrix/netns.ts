@@ -231,3 +231,80 @@ export function netnsUnavailable(): string | undefined {
   }
   return undefined;
 }
+
+/** A namespace without links (a switch host for bridges, or a host whose links are attached afterwards). */
+export interface BareNetns {
+  name: string;
+  /** Run `ip` inside; rejects with its stderr. */
+  ip(args: string[]): Promise<string>;
+  /** Run `command` inside to completion; never rejects for a non-zero exit. */
+  exec(command: string, args: string[], opts?: { timeoutMs?: number }): Promise<ExecResult>;
+  /** Delete the namespace (its links go with it). Idempotent; never rejects. Stop its processes first. */
+  close(): Promise<void>;
+}
+
+/** Create an empty namespace with `lo` up; deleted at process exit if the caller does not close it. */
+export async function createBareNetns(tag = 'hs'): Promise<BareNetns> {
+  const name = `${tag.slice(0, 4)}-${randomBytes(3).toString('hex')}`;
+  let closed = false;
+  const onExit = (): void => {
+    try {
+      execFileSync(IP, ['netns', 'del', name], { stdio: 'ignore' });
+    } catch {
+      // Already gone.
+    }
+  };
+  process.on('exit', onExit);
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await ip(['netns', 'del', name]).catch(() => undefined);
+    process.off('exit', onExit);
+  };
+  try {
+    await ip(['netns', 'add', name]);
+    await ip(['-n', name, 'link', 'set', 'lo', 'up']);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return {
+    name,
+    ip: (args) => ip(['-n', name, ...args]),
+    exec: (command, args, opts = {}) =>
+      new Promise((resolve) => {
+        execFile(IP, ['netns', 'exec', name, command, ...args], { timeout: opts.timeoutMs ?? 15_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+          const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        });
+      }),
+    close,
+  };
+}
+
+/** Add a bridge `bridge` with `address` (CIDR, the network's gateway) in namespace `ns`, up. */
+export async function addBridge(options: { ns: string; bridge: string; address: string }): Promise<void> {
+  await ip(['-n', options.ns, 'link', 'add', options.bridge, 'type', 'bridge']);
+  await ip(['-n', options.ns, 'addr', 'add', options.address, 'dev', options.bridge]);
+  await ip(['-n', options.ns, 'link', 'set', options.bridge, 'up']);
+}
+
+/**
+ * Plug namespace `ns` into `bridge` (in namespace `bridgeNs`) with a veth pair: `ifname` inside `ns` with
+ * `address` (CIDR) and optionally `mac`, like a container's interface on a docker network. Deleting `ns` unplugs it.
+ */
+export async function attachToBridge(options: { bridgeNs: string; bridge: string; ns: string; ifname: string; address: string; mac?: string }): Promise<void> {
+  const outside = `v${randomBytes(5).toString('hex')}`;
+  const temporary = `t${randomBytes(5).toString('hex')}`;
+  await ip(['-n', options.bridgeNs, 'link', 'add', outside, 'type', 'veth', 'peer', 'name', temporary, 'netns', options.ns]);
+  await ip(['-n', options.bridgeNs, 'link', 'set', outside, 'master', options.bridge, 'up']);
+  await ip(['-n', options.ns, 'link', 'set', temporary, 'name', options.ifname]);
+  if (options.mac) await ip(['-n', options.ns, 'link', 'set', options.ifname, 'address', options.mac]);
+  await ip(['-n', options.ns, 'addr', 'add', options.address, 'dev', options.ifname]);
+  await ip(['-n', options.ns, 'link', 'set', options.ifname, 'up']);
+}
+
+/** Start a long-running `command` in namespace `ns` (by name: one made by createBareNetns, say), leading its own process group. */
+export function spawnInNetns(ns: string, command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): NetnsProcess {
+  return startInside(ns, command, args, opts);
+}

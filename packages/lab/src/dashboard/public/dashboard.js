@@ -1,11 +1,13 @@
 // The dashboard page: follows the lab through /api/events (Server-Sent Events, relayed by the dashboard from
 // whichever lab runs now), redraws the topology and the paths table on every update, and shows what the attacker
 // captured. When the lab stops, the page says so and keeps trying; a restarted lab is picked up without a reload.
+// A docker-compose lab is seen from outside: what the dashboard cannot know there is shown as unknown.
 import { esc, formatBytes, renderTopology } from './topology-view.js';
 
 const $ = (id) => document.getElementById(id);
 let source;
 let lastCaptures = '';
+let lab;
 
 function connect() {
   source = new EventSource('/api/events');
@@ -28,7 +30,13 @@ async function refreshLab() {
   const status = $('lab-status');
   try {
     const info = await (await fetch('/api/lab')).json();
-    if (info.running) {
+    lab = info;
+    if (info.source === 'compose') {
+      const blocks = Object.entries(info.blocks).map(([group, block]) => `${group} ${block}`).join(', ');
+      status.className = info.running ? '' : 'down';
+      status.textContent = `docker-compose lab ${info.composeFile} (.env: ${blocks || 'no blocks'}; profiles: ${info.profiles.join(',') || 'none'}), apiserver ${info.server}` +
+        (info.running ? '.' : `: ${info.message}`);
+    } else if (info.running) {
       status.className = '';
       status.textContent = `Lab in ${info.dir}: profile ${info.profile}, egress ${info.egress}, apiserver ${info.server}, started ${new Date(info.startedAt).toLocaleTimeString()} (pid ${info.pid}).`;
     } else {
@@ -43,8 +51,9 @@ async function refreshLab() {
 
 function render(t) {
   $('topology').innerHTML = renderTopology(t);
+  $('unknown').textContent = t.unknown ? `Shown as unknown (not visible from outside the apiserver's process): ${t.unknown.join('; ')}.` : '';
   const rows = t.edges.map((e) => {
-    const bytes = e.bytes ? `${formatBytes(e.bytes.sent)} / ${formatBytes(e.bytes.received)}` : '—';
+    const bytes = e.bytes ? `${formatBytes(e.bytes.sent)} / ${formatBytes(e.bytes.received)}` : e.bytesUnknown ? 'unknown' : '—';
     const now = [e.via ? `via ${e.via}` : '', e.note ?? ''].filter(Boolean).join('; ');
     return `<tr data-edge="${esc(e.id)}">
       <th scope="row">${esc(e.title)}</th>
@@ -54,7 +63,7 @@ function render(t) {
       <td data-field="clientAuthentication">${esc(e.clientAuthentication)}</td>
       <td data-field="authorization">${esc(e.authorization)}</td>
       <td data-field="claim">${esc(e.claim)}</td>
-      <td data-field="bytes" class="num">${esc(bytes)}</td>
+      <td data-field="bytes" class="num${e.bytesUnknown ? ' unknown' : ''}">${esc(bytes)}</td>
       <td data-field="note">${esc(now)}</td>
     </tr>`;
   });
@@ -63,7 +72,10 @@ function render(t) {
 
 function showNoAttacker() {
   lastCaptures = '';
-  $('mitm-body').innerHTML = '<p>No attacker in this lab. Start one with <code>hubspoke up --attacker mitm</code>: it takes the first node\'s advertised address and relays to its kubelet.</p>';
+  $('mitm-body').innerHTML =
+    lab?.source === 'compose'
+      ? `<p>No attacker in this lab: nothing answers at <code>${esc(lab.attackerUrl ?? '(no --attacker-url)')}/captures</code>. Start the compose lab's attacker service to see what it reads.</p>`
+      : '<p>No attacker in this lab. Start one with <code>hubspoke up --attacker mitm</code>: it takes the first node\'s advertised address and relays to its kubelet.</p>';
 }
 
 async function refreshCaptures() {

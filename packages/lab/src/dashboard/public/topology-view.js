@@ -21,8 +21,9 @@ export function formatBytes(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** "↑ 1.2 kB ↓ 3.4 kB", or '' where nothing is counted. */
+/** "↑ 1.2 kB ↓ 3.4 kB", "bytes unknown" where the counters cannot be read, or '' where nothing is counted. */
 export function formatEdgeBytes(edge) {
+  if (edge.bytesUnknown) return 'bytes unknown';
   return edge.bytes ? `↑ ${formatBytes(edge.bytes.sent)} ↓ ${formatBytes(edge.bytes.received)}` : '';
 }
 
@@ -65,11 +66,13 @@ export function renderTopology(t) {
   const konn = t.egress.kind === 'konnectivity';
   const konnX = width - 250;
   if (konn) {
-    const agents = t.egress.agents.filter((a) => a.connected).length;
+    // A compose lab cannot see which agents are connected: it says so rather than "0".
+    const known = t.egress.agents.every((a) => a.connected !== undefined);
+    const agents = known ? `${t.egress.agents.filter((a) => a.connected).length}/${t.egress.agents.length}` : `unknown (${t.egress.agents.length} configured)`;
     parts.push(`<g data-node="konnectivity-server" role="group" aria-label="konnectivity-server">`);
     parts.push(`<rect class="box konn-box" x="${konnX}" y="${TOP}" width="230" height="${HUB_H}" rx="8"/>`);
     parts.push(text(konnX + 12, TOP + 24, 'konnectivity-server', 'class="title"'));
-    parts.push(text(konnX + 12, TOP + 44, `agents connected: ${agents}/${t.egress.agents.length}`));
+    parts.push(text(konnX + 12, TOP + 44, `agents connected: ${esc(agents)}`, 'data-field="agents"'));
     parts.push(text(konnX + 12, TOP + 62, `agent port ${esc(t.egress.agentPort)}`, 'class="muted"'));
     parts.push('</g>');
     parts.push(`<path class="wire tunnel" d="M ${hubX + hubW / 2} ${TOP + HUB_H / 2} L ${konnX} ${TOP + HUB_H / 2}"/>`);
