@@ -33,7 +33,7 @@ export { submitServingCsr, waitForIssuedCertificate, KUBELET_SERVING_USAGES, typ
 export { startMaliciousKubelet, maliciousUpgradeStrategy, FAILED_UPGRADE_BODY, type MaliciousUpgradeMode, type MaliciousKubeletOptions } from './redirect/redirect-kubelet.ts';
 export { startRedirectTarget, type RedirectTarget, type TargetArrival } from './redirect/redirect-target.ts';
 export { replayToken, formatReplay, type TokenReplayOptions, type TokenReplayResult, type ReplayedIdentity } from './token-replay/token-replay.ts';
-export { nodesProxyExec, nodesProxyExecUrl, type NodesProxyExecOptions, type NodesProxyExecResult, type NodesProxyRoute } from './nodes-proxy-exec/nodes-proxy-exec.ts';
+export { nodesProxyExec, nodesProxyExecUrl, statusMessage, type NodesProxyExecOptions, type NodesProxyExecResult, type NodesProxyRoute } from './nodes-proxy-exec/nodes-proxy-exec.ts';
 export { parseMitmArgs, type MitmFlags, type ParsedMitmArgs } from './bin/mitm-command.ts';
 export { serveCaptures, type CapturesServer, type CapturesServerOptions } from './mitm/captures-server.ts';
 export { interceptRoute, INTERCEPT_PREFS, RouteInterceptionError, type RouteInterception, type RouteInterceptionOptions } from './mitm/route-interception.ts';

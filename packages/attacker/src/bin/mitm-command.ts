@@ -7,7 +7,8 @@
 // the node's address with routes alone. Runs until SIGINT or SIGTERM, undoes its routes, then exits 0.
 import { appendFile, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
+import { parseCommandLine } from '@hubspoke/cli';
 import { pino } from 'pino';
 import { createSelfSignedServingCert } from '@hubspoke/pki';
 import type { Capture, CapturedExchange, StreamMessage } from '../mitm/capture.ts';
@@ -71,17 +72,9 @@ function flagProblems(flags: MitmFlags): string | undefined {
 
 /** Parses mitm's arguments (after `mitm`) as the bin does, without running anything. */
 export function parseMitmArgs(argv: string[]): ParsedMitmArgs {
-  const command = mitmOptions(new Command('mitm'))
-    .allowExcessArguments(false)
-    .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  try {
-    command.parse(argv, { from: 'user' });
-  } catch (err) {
-    if (!(err instanceof CommanderError)) throw err;
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return { kind: 'help', text: command.helpInformation() };
-    return { kind: 'error', message: err.message };
-  }
+  const command = mitmOptions(new Command('mitm'));
+  const parsed = parseCommandLine(command, argv);
+  if (parsed.kind !== 'parsed') return parsed;
   const flags = command.opts<MitmFlags>();
   const problem = flagProblems(flags);
   return problem ? { kind: 'error', message: problem } : { kind: 'run', flags };

@@ -50,7 +50,7 @@ export async function nodesProxyExec(options: NodesProxyExecOptions): Promise<No
   if (dialed.kind === 'failed') return { outcome: 'error', url, error: dialed.error };
   if (dialed.kind === 'refused') {
     const outcome = dialed.status === 401 ? 'unauthenticated' : dialed.status === 403 ? 'forbidden' : 'refused';
-    return { outcome, url, status: dialed.status, text: refusalText(dialed.body) };
+    return { outcome, url, status: dialed.status, text: statusMessage(dialed.body) };
   }
   const buffers = await readUntilClosed(dialed.ws, timeoutMs);
   const failure = statusFailure(buffers.text(Channel.error));
@@ -64,8 +64,8 @@ export async function nodesProxyExec(options: NodesProxyExecOptions): Promise<No
   };
 }
 
-// The kubelet refuses in plain text; the apiserver in a Status object, whose message is what a user sees.
-function refusalText(body: string): string {
+/** What a user sees of a refusal: a Status object's message (the apiserver's), or the plain text (the kubelet's). */
+export function statusMessage(body: string): string {
   try {
     const status = JSON.parse(body) as { kind?: string; message?: string };
     if (status.kind === 'Status' && typeof status.message === 'string') return status.message;

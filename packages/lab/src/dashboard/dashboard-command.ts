@@ -4,7 +4,8 @@
 // --env-file: Node 20 reads an `--env-file` anywhere on its command line and exits 9 if the file is missing.
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseCommandLine } from '@hubspoke/cli';
 import { composeSource, type ComposeSource, type ComposeSourceOptions } from './compose-source.ts';
 import { DEFAULT_DASHBOARD_PORT } from './dashboard-server.ts';
 
@@ -54,14 +55,9 @@ export function dashboardOptions(command: Command): Command {
 
 /** Parses `hubspoke dashboard`'s arguments (after `dashboard`) as the bin does, checking how they fit together but opening nothing. */
 export function parseDashboardArgs(argv: string[]): ParsedDashboardArgs {
-  const command = dashboardOptions(new Command('dashboard')).allowExcessArguments(false).exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  try {
-    command.parse(argv, { from: 'user' });
-  } catch (err) {
-    if (!(err instanceof CommanderError)) throw err;
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return { kind: 'help', text: command.helpInformation() };
-    return { kind: 'error', message: err.message };
-  }
+  const command = dashboardOptions(new Command('dashboard'));
+  const parsed = parseCommandLine(command, argv);
+  if (parsed.kind !== 'parsed') return parsed;
   const flags = command.opts<DashboardFlags>();
   const dirGiven = command.getOptionValueSource('dir') === 'cli';
   const problem = flagProblem(flags, dirGiven);

@@ -1,6 +1,6 @@
 // From what happened to outcomes: each attack of the catalogue judged on its own success sentence (attacks.ts)
 // against what the attacker actually got, with the evidence kept. Pure: the runner gathers the observations.
-import type { AttackId, AttackOutcome, NodesProxyExecResult, ProbeName, ScanReport, TokenReplayResult } from '@hubspoke/attacker';
+import { statusMessage, type AttackId, type AttackOutcome, type NodesProxyExecResult, type ProbeName, type ScanReport, type TokenReplayResult } from '@hubspoke/attacker';
 import { firstBytes, type AttackerReport, type CapturedRequestView, type MitmView, type RogueView } from './attacker-host-protocol.ts';
 import type { ExecResult } from './apiserver-exec.ts';
 import type { Evidence } from './report.ts';
@@ -232,17 +232,6 @@ function upgradeRedirect(o: Observations): Measurement {
   const user = `the user's exec → ${exec.status ?? 'no answer'}${exec.error ? ` (${firstBytes(statusMessage(exec.error), 240)})` : ''}`;
   const summary = `${redirected > 0 ? `the compromised node answered ${redirected} exec upgrade${redirected === 1 ? '' : 's'} with 302` : rogueSeen(view)}; ${user}; ${arrivals.length} connection${arrivals.length === 1 ? '' : 's'} reached the redirect target`;
   return { outcome: arrivals.length > 0 ? 'succeeds' : 'blocked', evidence: { summary, statuses: [exec.status], ...(exec.error ? { bytes: firstBytes(exec.error) } : {}) } };
-}
-
-/** A Status body's message (what kubectl prints), or the text itself. */
-function statusMessage(body: string): string {
-  try {
-    const status = JSON.parse(body) as { kind?: string; message?: unknown };
-    if (status.kind === 'Status' && typeof status.message === 'string') return status.message;
-  } catch {
-    // not a Status
-  }
-  return body.trim();
 }
 
 function replayText(r: TokenReplayResult): string {

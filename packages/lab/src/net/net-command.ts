@@ -1,7 +1,8 @@
 // `hubspoke net`: a host's pod-network routes (flannel host-gw style), for docker-compose.yml, where each
 // container that routes runs it once (beside a service, in its network namespace) or holds it (the router,
 // whose namespace other containers join and which must therefore stay up).
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { parseCommandLine } from '@hubspoke/cli';
 import { isIPv4 } from 'node:net';
 import { applyNetPlan, isIPv4Cidr, type GatewayRoute, type NetPlan } from './net-routes.ts';
 
@@ -37,14 +38,9 @@ function netOptions(command: Command): Command {
 
 /** Parses `hubspoke net`'s arguments (after `net`) as the bin does, without touching routes. */
 export function parseNetArgs(argv: string[]): ParsedNetArgs {
-  const command = netOptions(new Command('net')).allowExcessArguments(false).exitOverride().configureOutput({ writeOut: () => {}, writeErr: () => {} });
-  try {
-    command.parse(argv, { from: 'user' });
-  } catch (err) {
-    if (!(err instanceof CommanderError)) throw err;
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help') return { kind: 'help', text: command.helpInformation() };
-    return { kind: 'error', message: err.message };
-  }
+  const command = netOptions(new Command('net'));
+  const parsed = parseCommandLine(command, argv);
+  if (parsed.kind !== 'parsed') return parsed;
   const o = command.opts<{ route: GatewayRoute[]; local: string[]; hold: boolean }>();
   const flags: NetFlags = { routes: o.route, locals: o.local, hold: o.hold };
   if (flags.routes.length === 0 && flags.locals.length === 0 && !flags.hold) return { kind: 'error', message: 'error: nothing to do: give --route, --local or --hold' };
