@@ -61,7 +61,7 @@ export async function benchLab(): Promise<BenchRow[]> {
   const report = await runMatrix({});
   const perCombination = report.durationMs / report.combinations.length;
   rows.push([
-    `\`hubspoke matrix\`: ${report.combinations.length} combinations × 7 attacks on ${report.clusters} clusters across network namespaces, 2 at a time`,
+    `\`hubspoke matrix\`: ${report.combinations.length} combinations × ${report.attacks.length} attacks on ${report.clusters} clusters across network namespaces, ${report.parallel} at a time`,
     `${(report.durationMs / 1000).toFixed(0)} s wall time (${perCombination.toFixed(0)} ms a combination); ${report.disagreements} disagreements`,
     `${(perCombination / base).toFixed(1)} × one in-process cluster start, per combination`,
   ]);
