@@ -1,4 +1,5 @@
 // kube-apiserver: parses Kubernetes' flag names into ApiserverOptions and runs startApiserver.
+import { stopOnSignals } from '@hubspoke/cli';
 import { pino } from 'pino';
 import { startApiserver } from '../server.ts';
 import { parseApiserverArgs } from './apiserver-args.ts';
@@ -19,12 +20,7 @@ const logger = pino({ level: options.logLevel, redact: ['headers.authorization']
 try {
   // The kubelet client warns itself when --kubelet-certificate-authority is absent.
   const server = await startApiserver(options, { logger });
-  const stop = async (): Promise<void> => {
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals({ component: 'kube-apiserver', logger, stop: () => server.close() });
 } catch (err) {
   process.stderr.write(`Error: ${(err as Error).message}\n`);
   process.exit(1);

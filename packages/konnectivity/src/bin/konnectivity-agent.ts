@@ -1,4 +1,5 @@
 // konnectivity-agent: Kubernetes' flag names parsed into KonnectivityAgentOptions, then startKonnectivityAgent.
+import { stopOnSignals } from '@hubspoke/cli';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
@@ -43,9 +44,7 @@ try {
     logger,
   };
   const agent = await startKonnectivityAgent(options);
-  const stop = () => void agent.close().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignals({ component: 'konnectivity-agent', logger, stop: () => agent.close() });
 } catch (error) {
   logger.error({ err: error }, 'konnectivity-agent failed to start');
   process.stderr.write(`Error: ${(error as Error).message}\n`);

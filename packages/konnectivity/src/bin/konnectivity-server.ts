@@ -1,4 +1,5 @@
 // konnectivity-server: Kubernetes' flag names parsed into KonnectivityServerOptions, then startKonnectivityServer.
+import { stopOnSignals } from '@hubspoke/cli';
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { loadKubeconfig } from '@hubspoke/pki';
@@ -68,9 +69,7 @@ try {
     logger,
   };
   const server = await startKonnectivityServer(options);
-  const stop = () => void server.close().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignals({ component: 'konnectivity-server', logger, stop: () => server.close() });
 } catch (error) {
   logger.error({ err: error }, 'konnectivity-server failed to start');
   process.stderr.write(`Error: ${(error as Error).message}\n`);

@@ -1,5 +1,6 @@
 // The kube-proxy binary: parse Kubernetes' flags (and --config), connect with the kubeconfig, start the
 // user-space proxy, stop it on SIGINT/SIGTERM.
+import { stopOnSignals } from '@hubspoke/cli';
 import { pino } from 'pino';
 import { clientFromKubeconfig, goArch } from '@hubspoke/client';
 import { startKubeProxy } from '../kube-proxy.ts';
@@ -28,24 +29,7 @@ try {
     healthzBindAddress: config.healthzBindAddress,
     metricsBindAddress: config.metricsBindAddress,
   });
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'Shutting down kube-proxy');
-    proxy.stop().then(
-      () => {
-        client.close();
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err }, 'kube-proxy did not stop cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals({ component: 'kube-proxy', logger, stop: () => proxy.stop().then(() => client.close()) });
 } catch (err) {
   process.stderr.write(`Error: ${(err as Error).message}\n`);
   process.exit(1);

@@ -1,4 +1,5 @@
 // The kubelet binary: parse Kubernetes' flags into a config, start the kubelet, stop it on SIGINT/SIGTERM.
+import { stopOnSignals } from '@hubspoke/cli';
 import pino from 'pino';
 import { startKubelet } from '../kubelet.ts';
 import { parseKubeletArgs } from './flags.ts';
@@ -17,21 +18,7 @@ const logger = pino({ level: parsed.input.logLevel ?? 'info' });
 for (const warning of parsed.warnings) logger.warn({ warning }, 'Kubelet configuration');
 try {
   const kubelet = await startKubelet(parsed.input, { logger });
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'Shutting down kubelet');
-    kubelet.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'Kubelet did not stop cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals({ component: 'kubelet', logger, stop: () => kubelet.stop() });
 } catch (err) {
   process.stderr.write(`Error: ${(err as Error).message}\n`);
   process.exit(1);

@@ -1,4 +1,5 @@
 // The hubspoke-sshd binary: parse flags, read the key files, serve SSH tunnels, stop on SIGINT/SIGTERM.
+import { stopOnSignals } from '@hubspoke/cli';
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
 import { loadOrCreateHostKeyFile } from '../host-key-file.ts';
@@ -29,21 +30,7 @@ try {
     ...(flags.user !== undefined ? { user: flags.user } : {}),
     logger,
   });
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'Shutting down sshd');
-    sshd.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'sshd did not stop cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals({ component: 'sshd', logger, stop: () => sshd.close() });
 } catch (err) {
   process.stderr.write(`Error: ${(err as Error).message}\n`);
   process.exit(1);
