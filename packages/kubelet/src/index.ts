@@ -3,7 +3,7 @@ export { startKubelet } from './kubelet.ts';
 export type { KubeletDependencies, KubeletHandle } from './kubelet.ts';
 export { resolveKubeletConfig, profileDefaults, defaultNodeIP, KubeletConfigError, KUBELET_FEATURE_GATE_DEFAULTS } from './config.ts';
 export type { AuthorizationMode, BackoffBounds, DefaultsProfile, KubeletConfig, KubeletConfigInput } from './config.ts';
-export { loadKubeletConfigurationFile, parseKubeletConfiguration } from './kubelet-configuration.ts';
+export { loadKubeletConfigurationFile, parseKubeletConfiguration, overlayFlags } from './kubelet-configuration.ts';
 export { parseKubeletArgs, type ParsedKubeletArgs } from './bin/flags.ts';
 export type { KubeletConfigurationFile } from './kubelet-configuration.ts';
 export { formatGoDuration, parseGoDuration } from './duration.ts';

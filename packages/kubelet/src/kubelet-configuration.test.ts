@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadKubeletConfigurationFile, parseKubeletConfiguration } from './kubelet-configuration.ts';
+import { loadKubeletConfigurationFile, overlayFlags, parseKubeletConfiguration } from './kubelet-configuration.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -59,6 +59,19 @@ describe('parseKubeletConfiguration', () => {
       rotateCertificates: true,
     });
     expect(warnings).toEqual(['kubelet configuration field "cgroupDriver" is not supported by hubspoke and is ignored']);
+  });
+
+  it('reads featureGates, and merges --feature-gates into them gate by gate, the flag winning', () => {
+    const header = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n';
+    const file = parseKubeletConfiguration(`${header}featureGates:\n  KubeletWebsocketUpgradeCreatePermission: true\n  Other: false\n`);
+    expect(file).toEqual({ input: { defaults: 'kubelet-configuration', featureGates: { KubeletWebsocketUpgradeCreatePermission: true, Other: false } }, warnings: [] });
+    expect(overlayFlags(file.input, { featureGates: { Other: true }, readOnlyPort: 0 })).toEqual({
+      defaults: 'kubelet-configuration',
+      readOnlyPort: 0,
+      featureGates: { KubeletWebsocketUpgradeCreatePermission: true, Other: true },
+    });
+    expect(overlayFlags({ defaults: 'kubelet-configuration', port: 1 }, { port: 2 })).toEqual({ defaults: 'kubelet-configuration', port: 2 });
+    expect(() => parseKubeletConfiguration(`${header}featureGates:\n  Gate: "yes"\n`)).toThrow('featureGates.Gate must be true or false');
   });
 
   it('rejects another kind and wrongly typed fields', () => {

@@ -59,6 +59,7 @@ export function parseKubeletConfiguration(text: string, opts: { baseDir?: string
       (input.streamingConnectionIdleTimeoutMs = duration(v, 'streamingConnectionIdleTimeout')),
     serverTLSBootstrap: (v) => (input.serverTLSBootstrap = bool(v, 'serverTLSBootstrap')),
     rotateCertificates: (v) => (input.rotateCertificates = bool(v, 'rotateCertificates')),
+    featureGates: (v) => (input.featureGates = Object.fromEntries(Object.entries(obj(v, 'featureGates')).map(([gate, on]) => [gate, bool(on, `featureGates.${gate}`)]))),
     authentication: (v) => {
       const auth = obj(v, 'authentication');
       const anonymous = auth.anonymous === undefined ? {} : obj(auth.anonymous, 'authentication.anonymous');
@@ -80,6 +81,15 @@ export function parseKubeletConfiguration(text: string, opts: { baseDir?: string
     else warnings.push(`kubelet configuration field ${JSON.stringify(key)} is not supported by hubspoke and is ignored`);
   }
   return { input, warnings };
+}
+
+/**
+ * The configuration the kubelet runs with a `--config` file and flags: the flags win, and --feature-gates is merged
+ * into the file's featureGates gate by gate (the kubelet puts back the file's gates the flag does not name).
+ */
+export function overlayFlags(file: KubeletConfigInput, flags: KubeletConfigInput): KubeletConfigInput {
+  const featureGates = file.featureGates || flags.featureGates ? { featureGates: { ...file.featureGates, ...flags.featureGates } } : {};
+  return { ...file, ...flags, ...featureGates, defaults: 'kubelet-configuration' };
 }
 
 function isObject(v: unknown): v is Doc {

@@ -5,7 +5,7 @@ import { parseFeatureGates, parseGoBool } from '@hubspoke/cli';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { AuthorizationMode, KubeletConfigInput } from '../config.ts';
 import { parseGoDuration } from '../duration.ts';
-import { loadKubeletConfigurationFile } from '../kubelet-configuration.ts';
+import { loadKubeletConfigurationFile, overlayFlags } from '../kubelet-configuration.ts';
 
 /** The outcome of parsing the command line. */
 export type ParsedKubeletArgs =
@@ -130,7 +130,7 @@ export async function parseKubeletArgs(argv: string[]): Promise<ParsedKubeletArg
   if (!given('config')) return { kind: 'run', input: { ...flags, defaults: 'flags' }, warnings: [] };
   try {
     const file = await loadKubeletConfigurationFile(v.config as string);
-    return { kind: 'run', input: { ...file.input, ...flags, defaults: 'kubelet-configuration' }, warnings: file.warnings };
+    return { kind: 'run', input: overlayFlags(file.input, flags), warnings: file.warnings };
   } catch (err) {
     return { kind: 'error', message: (err as Error).message };
   }

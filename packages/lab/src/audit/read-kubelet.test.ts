@@ -4,6 +4,7 @@ import { readKubelet } from './read-kubelet.ts';
 const EMPTY_CONFIG = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n';
 const files: Record<string, string> = {
   '/etc/kubelet/empty.yaml': EMPTY_CONFIG,
+  '/etc/kubelet/gated.yaml': `${EMPTY_CONFIG}featureGates:\n  KubeletWebsocketUpgradeCreatePermission: true\n`,
   '/etc/kubelet/open.yaml': `${EMPTY_CONFIG}readOnlyPort: 10255\nauthentication:\n  x509:\n    clientCAFile: ca.crt\n`,
 };
 const readFile = (path: string) => {
@@ -45,6 +46,10 @@ describe('readKubelet', () => {
     const on = await facts(['--config=/etc/kubelet/empty.yaml', '--kubeconfig=/k', '--hostname-override=n', '--feature-gates=KubeletWebsocketUpgradeCreatePermission=true']);
     expect(on.authenticationTokenWebhook.value).toBe(true);
     expect(on.websocketUpgradeCreatePermission).toEqual({ value: true, evidence: '--feature-gates=KubeletWebsocketUpgradeCreatePermission=true' });
+    const fromFile = await facts(['--config=/etc/kubelet/gated.yaml', '--kubeconfig=/k', '--hostname-override=n']);
+    expect(fromFile.websocketUpgradeCreatePermission).toEqual({ value: true, evidence: 'featureGates: KubeletWebsocketUpgradeCreatePermission=true (--config /etc/kubelet/gated.yaml)' });
+    const overridden = await facts(['--config=/etc/kubelet/gated.yaml', '--kubeconfig=/k', '--hostname-override=n', '--feature-gates=KubeletWebsocketUpgradeCreatePermission=false']);
+    expect(overridden.websocketUpgradeCreatePermission.value).toBe(false);
   });
 
   it('takes the serving certificate from in-process PEM and says so', async () => {

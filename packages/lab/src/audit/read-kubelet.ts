@@ -2,7 +2,7 @@
 // its `--config` names) or the KubeletConfigInput the lab starts in-process, resolved with the kubelet's own
 // defaults: flags alone get the legacy insecure ones, a `--config` file the secure KubeletConfiguration ones.
 import path from 'node:path';
-import { parseKubeletArgs, parseKubeletConfiguration, resolveKubeletConfig, type KubeletConfig, type KubeletConfigInput } from '@hubspoke/kubelet';
+import { overlayFlags, parseKubeletArgs, parseKubeletConfiguration, resolveKubeletConfig, type KubeletConfig, type KubeletConfigInput } from '@hubspoke/kubelet';
 import { takeFlag } from './argv.ts';
 import type { KubeletFacts, Setting } from './configuration.ts';
 import type { ReadResult } from './read-apiserver.ts';
@@ -75,7 +75,7 @@ async function argvView(argv: readonly string[], readFile: (path: string) => str
     return { kind: 'error', message: `failed to load kubelet config file, path: ${configPath}, error: ${(err as Error).message}` };
   }
   // As the kubelet does: the file's values, overridden by the flags given, over KubeletConfiguration defaults.
-  const input: KubeletConfigInput = { ...file, ...flags, defaults: 'kubelet-configuration' };
+  const input = overlayFlags(file, flags);
   return {
     kind: 'ok',
     view: {
