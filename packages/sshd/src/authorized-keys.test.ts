@@ -1,8 +1,9 @@
 import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { findAuthorizedKey, parseAuthorizedKeys } from './authorized-keys.ts';
+import { testKeyPair } from './testing/key-pair.ts';
 
-const ed = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'apiserver@cp' }).public;
+const ed = testKeyPair('apiserver@cp').public;
 const ecdsa = ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 }).public;
 
 describe('parseAuthorizedKeys', () => {

@@ -5,3 +5,4 @@ export { generateHostKeyPem, loadHostKey, sshFingerprint, type HostKey } from '.
 export { loadOrCreateHostKeyFile, type HostKeyFile } from './host-key-file.ts';
 export type { ForwardRequest } from './forward.ts';
 export { parseSshdArgs, type ParsedSshdArgs } from './bin/flags.ts';
+export { testKeyPair, type TestKeyPair } from './testing/key-pair.ts';

@@ -6,6 +6,7 @@ import ssh2 from 'ssh2';
 import type { Client as SshClient, ClientChannel, ConnectConfig } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSshd, type Sshd, type SshdOptions } from './sshd.ts';
+import { testKeyPair } from './testing/key-pair.ts';
 
 const silent = pino({ level: 'silent' });
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -14,7 +15,7 @@ afterEach(async () => {
 });
 
 function clientKey() {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'apiserver' });
+  const pair = testKeyPair('apiserver');
   return { privateKey: pair.private, authorizedLine: pair.public };
 }
 
@@ -217,7 +218,7 @@ describe('startSshd', () => {
   });
 
   it('reports the same host key fingerprint it was given', async () => {
-    const hostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+    const hostKey = testKeyPair().private;
     const a = await serve({ authorizedKeys: '', hostKeys: [hostKey] });
     const b = await serve({ authorizedKeys: '', hostKeys: [hostKey] });
     expect(a.hostKeyFingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);

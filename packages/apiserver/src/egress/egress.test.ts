@@ -12,6 +12,7 @@ import { buildEgress, egressProblems } from './egress.ts';
 import { nodeForAddressFrom } from './node-for-address.ts';
 import ssh2 from 'ssh2';
 import { startConnectProxy, startSshd, type ConnectProxy, type FakeSshd } from './test-support.ts';
+import { testKeyPair } from '@hubspoke/sshd';
 
 const UDS_CONFIG = `apiVersion: apiserver.k8s.io/v1beta1
 kind: EgressSelectorConfiguration
@@ -140,8 +141,8 @@ describe('an apiserver with SSH tunnels (--ssh-user, --ssh-keyfile)', () => {
 
   beforeAll(async () => {
     kubelet = await startFakeKubelet(await createSelfSignedServingCert({ host: '127.0.0.1' }));
-    const apiserverKey = ssh2.utils.generateKeyPairSync('ed25519');
-    sshd = await startSshd({ hostKey: ssh2.utils.generateKeyPairSync('ed25519').private, authorizedKey: apiserverKey.public });
+    const apiserverKey = testKeyPair();
+    sshd = await startSshd({ hostKey: testKeyPair().private, authorizedKey: apiserverKey.public });
     api = await startApiserver({
       bindAddress: '127.0.0.1',
       securePort: 0,

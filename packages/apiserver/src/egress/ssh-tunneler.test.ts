@@ -3,13 +3,14 @@ import ssh2 from 'ssh2';
 import { knownHostsCheck } from './known-hosts.ts';
 import { createSshTunneler, type SshTunneler } from './ssh-tunneler.ts';
 import { roundTrip, startEcho, startSshd, type EchoServer, type FakeSshd } from './test-support.ts';
+import { testKeyPair } from '@hubspoke/sshd';
 
 const { utils } = ssh2;
 
 describe('SSH tunnels to nodes', () => {
-  const hostKey = utils.generateKeyPairSync('ed25519');
-  const otherHostKey = utils.generateKeyPairSync('ed25519');
-  const apiserverKey = utils.generateKeyPairSync('ed25519');
+  const hostKey = testKeyPair();
+  const otherHostKey = testKeyPair();
+  const apiserverKey = testKeyPair();
   let echo: EchoServer;
   let sshd: FakeSshd;
   let tunneler: SshTunneler | undefined;
@@ -74,7 +75,7 @@ describe('SSH tunnels to nodes', () => {
   });
 
   it('reports a key the node does not authorize in Go ssh words', async () => {
-    tunneler = createSshTunneler({ user: 'kube', privateKey: utils.generateKeyPairSync('ed25519').private, port: sshd.port });
+    tunneler = createSshTunneler({ user: 'kube', privateKey: testKeyPair().private, port: sshd.port });
     await expect(tunneler.dialer({ host: '127.0.0.1', port: 10250 }, 2_000)).rejects.toThrow(
       'ssh: handshake failed: ssh: unable to authenticate, attempted methods [none publickey], no supported methods remain',
     );

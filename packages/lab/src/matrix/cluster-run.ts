@@ -170,13 +170,12 @@ export async function runCluster(options: ClusterRunOptions): Promise<Combinatio
         attacker: attackerReport,
         logMarker: LOG_MARKER,
         nodesProxyExec: { result: monitorExecs[i], secret: monitorSecrets[i] },
-        rogue: { logs: rogueTraffic[i].logs, exec: rogueTraffic[i].exec, view: rogueReport.rogue[n.address], forgedLog: DEFAULT_FORGED_LOG },
+        rogue: { logs: rogueTraffic[i].logs, exec: rogueTraffic[i].exec, view: rogueReport.rogue[n.address], forgedLog: DEFAULT_FORGED_LOG, redirectArrivals: rogueReport.redirectArrivals },
         tokenReplay: { pod: 'web', before, after },
       };
       const attacks = ATTACKS.map(({ id }): AttackResult => {
         const p = predictionFor(audit.report.predictions, id, n.name);
-        // The redirect target is the cluster's: what reached it is read from the report of that round.
-        const m = measure(id, id === 'upgrade-redirect' ? { ...observations, attacker: rogueReport } : observations);
+        const m = measure(id, observations);
         return { attack: id, predicted: p.outcome, measured: m.outcome, agree: p.outcome === m.outcome, prediction: { reason: p.reason, because: p.because }, evidence: m.evidence };
       });
       const combination = { ...options.cluster, ...n.combination };

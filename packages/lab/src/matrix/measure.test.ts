@@ -29,7 +29,7 @@ function observations(over: Partial<Observations> = {}): Observations {
     attacker: noAttacker,
     logMarker: 'hello from chatty',
     nodesProxyExec: { result: { outcome: 'forbidden', url: 'wss://10.0.0.1:10250/exec/default/p/c?command=echo', status: 403, text: 'Forbidden (user=system:serviceaccount:default:monitor, verb=create, resource=nodes, subresource=proxy)' }, secret: 'm-1' },
-    rogue: { logs: { status: 200, body: '1 hello from chatty\n' }, exec: { status: 101, stdout: 'r-1\n', error: '' }, view: undefined, forgedLog: FORGED_LOG },
+    rogue: { logs: { status: 200, body: '1 hello from chatty\n' }, exec: { status: 101, stdout: 'r-1\n', error: '' }, view: undefined, forgedLog: FORGED_LOG, redirectArrivals: [] },
     tokenReplay: {
       pod: 'web',
       before: { outcome: 'accepted', status: 201, user: { username: 'system:serviceaccount:default:default', groups: [], extra: {} } },
@@ -90,13 +90,15 @@ describe('measuring an attack from what the attacker got', () => {
 
   it('takes a rogue node\'s success from the user\'s logs, and a redirect\'s from what reached its target', () => {
     const view = { connections: 2, clientCNs: ['kube-apiserver-kubelet-client'], requests: [{ method: 'GET', target: '/containerLogs/default/p/c', upgrade: false, status: 200 }, { method: 'GET', target: '/exec/default/p/c?command=echo', upgrade: true, status: 302 }] };
-    const fooled = observations({ rogue: { logs: { status: 200, body: FORGED_LOG }, exec: { status: 500, stdout: '', error: 'invalid upgrade response: status code 302' }, view, forgedLog: FORGED_LOG } });
+    const fooled = observations({ rogue: { logs: { status: 200, body: FORGED_LOG }, exec: { status: 500, stdout: '', error: 'invalid upgrade response: status code 302' }, view, forgedLog: FORGED_LOG, redirectArrivals: [] } });
     expect(measure('rogue-node', fooled)).toMatchObject({ outcome: 'succeeds', evidence: { statuses: [200], summary: expect.stringContaining('presenting kube-apiserver-kubelet-client') } });
     const redirect = measure('upgrade-redirect', fooled);
     expect(redirect).toMatchObject({ outcome: 'blocked', evidence: { statuses: [500] } });
     expect(redirect.evidence.summary).toContain('answered 1 exec upgrade with 302');
     expect(redirect.evidence.summary).toContain('0 connections reached the redirect target');
-    expect(measure('upgrade-redirect', observations({ attacker: { ...noAttacker, redirectArrivals: [{ remote: '10.9.0.1:4000', firstBytes: '1603' }] } })).outcome).toBe('succeeds');
+    const followed = observations();
+    followed.rogue.redirectArrivals = [{ remote: '10.9.0.1:4000', firstBytes: '1603' }];
+    expect(measure('upgrade-redirect', followed).outcome).toBe('succeeds');
     expect(measure('rogue-node', observations())).toMatchObject({ outcome: 'blocked', evidence: { summary: expect.stringContaining('no connection of the apiserver reached') } });
   });
 

@@ -44,8 +44,11 @@ export interface Observations {
   logMarker: string;
   /** The WebSocket exec of `echo <secret>` on this node's kubelet with a token allowed only `get nodes/proxy`. */
   nodesProxyExec: { result: NodesProxyExecResult; secret: string };
-  /** What the user got, and what the compromised node saw at this node's address, while it answered for the nodes. */
-  rogue: { logs: UserResponse; exec: ExecResult; view: RogueView | undefined; forgedLog: string };
+  /**
+   * What the user got, and what the compromised node saw at this node's address, while it answered for the nodes;
+   * and what reached its redirect target (the cluster's one), from any node's redirect.
+   */
+  rogue: { logs: UserResponse; exec: ExecResult; view: RogueView | undefined; forgedLog: string; redirectArrivals: AttackerReport['redirectArrivals'] };
   /** A pod's token presented before and after the pod was deleted. */
   tokenReplay: { pod: string; before: TokenReplayResult; after: TokenReplayResult };
 }
@@ -226,8 +229,7 @@ function rogueNode(o: Observations): Measurement {
 }
 
 function upgradeRedirect(o: Observations): Measurement {
-  const { exec, view } = o.rogue;
-  const arrivals = o.attacker.redirectArrivals;
+  const { exec, view, redirectArrivals: arrivals } = o.rogue;
   const redirected = (view?.requests ?? []).filter((r) => r.upgrade && r.status === 302).length;
   const user = `the user's exec → ${exec.status ?? 'no answer'}${exec.error ? ` (${firstBytes(statusMessage(exec.error), 240)})` : ''}`;
   const summary = `${redirected > 0 ? `the compromised node answered ${redirected} exec upgrade${redirected === 1 ? '' : 's'} with 302` : rogueSeen(view)}; ${user}; ${arrivals.length} connection${arrivals.length === 1 ? '' : 's'} reached the redirect target`;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
 import type { ClientChannel } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
+import { testKeyPair } from '../testing/key-pair.ts';
 
 const bin = path.resolve(fileURLToPath(import.meta.url), '../../../../../node_modules/.bin/hubspoke-sshd');
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -64,7 +65,7 @@ describe('hubspoke-sshd', () => {
 
   it('starts with a generated host key file, logs only JSON, forwards TCP, and stops on SIGTERM', async () => {
     const dir = await tempDir();
-    const client = ssh2.utils.generateKeyPairSync('ed25519');
+    const client = testKeyPair();
     const akFile = path.join(dir, 'authorized_keys');
     await writeFile(akFile, `${client.public}\n`);
     const hostKeyFile = path.join(dir, 'ssh_host_ed25519_key');
