@@ -79,14 +79,16 @@ function inNetns(ns: string, command: string, args: string[]): Promise<{ code: n
 
 /** GET /captures from the docker host, as the dashboard would on the control network. */
 async function captures(): Promise<CapturesResponse> {
-  const got = await inNetns(project.host.name, process.execPath, ['-e', `fetch(${JSON.stringify(CAPTURES_URL)}).then((r) => r.text()).then((t) => process.stdout.write(t))`]);
-  if (got.code !== 0) throw new Error(`GET ${CAPTURES_URL}: ${got.stderr}`);
-  return JSON.parse(got.stdout) as CapturesResponse;
+  return getJson<CapturesResponse>(CAPTURES_URL);
 }
 
 /** GET <dashboard>/api/<path> from the docker host (where its published port listens). */
 async function dashboard<T>(path: string): Promise<T> {
-  const url = `${DASHBOARD_URL}/api/${path}`;
+  return getJson<T>(`${DASHBOARD_URL}/api/${path}`);
+}
+
+/** GET `url` from the docker host's namespace and parse the answer as JSON. */
+async function getJson<T>(url: string): Promise<T> {
   const got = await inNetns(project.host.name, process.execPath, ['-e', `fetch(${JSON.stringify(url)}).then((r) => r.text()).then((t) => process.stdout.write(t))`]);
   if (got.code !== 0) throw new Error(`GET ${url}: ${got.stderr}`);
   return JSON.parse(got.stdout) as T;
